@@ -1,0 +1,95 @@
+"""Settings: the only place that reads the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime configuration, read from `TANGGAP_*` environment variables (and `.env`)."""
+
+    model_config = SettingsConfigDict(env_prefix="TANGGAP_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "development"
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'tanggap.db'}"
+    database_echo: bool = False
+
+    # Model and prompts
+    model_dir: Path = ROOT / "models" / "tanggap-mini"
+    classifier_backend: Literal["auto", "transformer", "keyword"] = "auto"
+    prompts_dir: Path = ROOT / "prompts"
+    knowledge_dir: Path = ROOT / "prompts" / "knowledge"
+    default_tone: Literal["santai", "netral", "formal"] = "santai"
+    default_account: str = "default"
+    abusive_reply: Literal["calm", "none"] = "calm"
+
+    # Limits (documented in the README)
+    max_text_chars: int = 5000
+    max_batch_items: int = 500
+    max_body_bytes: int = 2 * 1024 * 1024
+    page_size_max: int = 200
+
+    # Worker (durable job table on the same database)
+    worker_in_process: bool = True
+    worker_poll_seconds: float = 0.5
+    worker_batch_size: int = 20
+    job_max_attempts: int = 8
+    job_backoff_base_seconds: float = 2.0
+    job_backoff_max_seconds: float = 600.0
+
+    # Web UI
+    secret_key: SecretStr = SecretStr("")
+    session_max_age_seconds: int = 12 * 3600
+    sla_first_response_hours: float = 72.0  # LAPOR!: first response within 3 days
+    session_cookie_secure: bool = False  # set true behind HTTPS: the cookie gets `Secure`
+    display_timezone: str = "Asia/Jakarta"  # SLA clocks and dashboard day buckets
+
+    # Meta (Instagram / Facebook)
+    meta_verify_token: SecretStr = SecretStr("")
+    meta_app_secret: SecretStr = SecretStr("")
+    meta_page_token: SecretStr = SecretStr("")
+    meta_page_tokens: dict[str, SecretStr] = Field(default_factory=dict)
+    meta_page_ids: list[str] = Field(default_factory=list)
+    meta_graph_url: str = "https://graph.facebook.com"
+    meta_api_version: str = "v21.0"
+    # Page / Instagram account id (webhook entry id) -> Tanggap account name
+    meta_accounts: dict[str, str] = Field(default_factory=dict)
+
+    # Chatwoot
+    chatwoot_url: str = ""
+    chatwoot_api_token: SecretStr = SecretStr("")
+    chatwoot_webhook_secret: SecretStr = SecretStr("")
+    # Chatwoot account id -> Tanggap account name
+    chatwoot_accounts: dict[str, str] = Field(default_factory=dict)
+    chatwoot_labels: bool = True  # also label the conversation intent-*/sentiment-*
+
+    # Signed webhooks (in and out): how old a signed timestamp may be
+    webhook_tolerance_seconds: int = 300
+
+    # Outgoing HTTP
+    http_timeout_seconds: float = 10.0
+
+    # Optional LLM polishing backend (OpenAI-compatible chat completions)
+    llm_url: str = ""
+    llm_model: str = ""
+    llm_api_key: SecretStr = SecretStr("")
+    llm_timeout_seconds: float = 8.0
+
+    log_level: str = "INFO"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings (cached)."""
+    return Settings()

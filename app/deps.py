@@ -1,0 +1,86 @@
+"""Dependencies: database session, components, clock and authentication."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
+
+from app.config import Settings
+from app.drafting.drafter import Drafter
+from app.errors import Forbidden, ModelNotReady, NotAuthenticated
+from app.keys import service as keys_service
+from app.nlp.classifier import Classifier
+from app.security import Principal
+from app.tables import utcnow
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+def get_classifier(request: Request) -> Classifier:
+    classifier = getattr(request.app.state, "classifier", None)
+    if classifier is None:
+        raise ModelNotReady()
+    return classifier
+
+
+def get_drafter(request: Request) -> Drafter:
+    drafter = getattr(request.app.state, "drafter", None)
+    if drafter is None:
+        raise ModelNotReady("The drafter is not loaded yet.")
+    return drafter
+
+
+def get_clock() -> Callable[[], datetime]:
+    return utcnow
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SessionDep = Annotated[Session, Depends(get_session)]
+ClassifierDep = Annotated[Classifier, Depends(get_classifier)]
+DrafterDep = Annotated[Drafter, Depends(get_drafter)]
+ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_principal(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """Resolve the caller from a Bearer API key, or from the web UI's session user."""
+    if credentials is not None and credentials.scheme.lower() == "bearer":
+        principal = keys_service.authenticate(session=session, key=credentials.credentials)
+        if principal is None:
+            raise NotAuthenticated("Invalid or revoked API key.")
+        return principal
+    user = getattr(request.state, "user", None)
+    if isinstance(user, Principal):
+        return user
+    raise NotAuthenticated()
+
+
+def require_role(role: str) -> Callable[..., Principal]:
+    def dependency(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if not principal.has_role(role):
+            raise Forbidden(f"Requires role '{role}' or higher.")
+        return principal
+
+    return dependency
+
+
+AnyKey = Annotated[Principal, Depends(require_role("integration"))]
+ReviewerKey = Annotated[Principal, Depends(require_role("reviewer"))]
+AdminKey = Annotated[Principal, Depends(require_role("admin"))]

@@ -1,0 +1,113 @@
+"""One error hierarchy and one JSON envelope: `{"error": {"code", "message", "details"}}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AppError(Exception):
+    """Base of every error the API reports on purpose; carries its HTTP status."""
+
+    status_code = 400
+    code = "bad_request"
+    message = "Permintaan tidak valid."
+
+    def __init__(self, message: str | None = None, *, details: Any = None) -> None:
+        self.message = message or self.message
+        self.details = details
+        super().__init__(self.message)
+
+    def to_body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+class BadRequest(AppError):
+    status_code = 400
+    code = "bad_request"
+
+
+class NotAuthenticated(AppError):
+    status_code = 401
+    code = "not_authenticated"
+    message = "Missing or invalid credentials."
+
+
+class Forbidden(AppError):
+    status_code = 403
+    code = "forbidden"
+    message = "This role may not perform this action."
+
+
+class InvalidSignature(AppError):
+    """An incoming webhook whose signature is missing or wrong; nothing is stored."""
+
+    status_code = 403
+    code = "invalid_signature"
+    message = "Webhook signature missing or invalid."
+
+
+class MissingSignature(InvalidSignature):
+    status_code = 401
+    code = "missing_signature"
+    message = "Webhook signature header missing."
+
+
+class WebhookNotConfigured(InvalidSignature):
+    code = "webhook_not_configured"
+    message = "This webhook is not configured on the server."
+
+
+class NotFound(AppError):
+    status_code = 404
+    code = "not_found"
+    message = "Resource not found."
+
+
+class CommentNotFound(NotFound):
+    code = "comment_not_found"
+    message = "Comment not found."
+
+
+class DraftNotFound(NotFound):
+    code = "draft_not_found"
+    message = "Draft not found."
+
+
+class SubscriptionNotFound(NotFound):
+    code = "subscription_not_found"
+    message = "Webhook subscription not found."
+
+
+class Conflict(AppError):
+    status_code = 409
+    code = "conflict"
+    message = "The resource changed; reload and try again."
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+    message = "The draft is no longer pending."
+
+
+class PayloadTooLarge(AppError):
+    status_code = 413
+    code = "payload_too_large"
+    message = "Request body too large."
+
+
+class ValidationFailed(AppError):
+    status_code = 422
+    code = "validation_error"
+    message = "Request validation failed."
+
+
+class Overloaded(AppError):
+    status_code = 429
+    code = "overloaded"
+    message = "Too many requests; retry later."
+
+
+class ModelNotReady(AppError):
+    status_code = 503
+    code = "model_not_ready"
+    message = "The classification model is not loaded yet."

@@ -1,0 +1,139 @@
+"""Application factory and lifespan. Nothing heavy runs at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from sqlalchemy.engine import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app import __version__
+from app.api import include_routers
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.drafting.drafter import Drafter, load_drafter
+from app.errors import AppError
+from app.middleware import BodyLimitMiddleware, MetricsMiddleware
+from app.nlp.classifier import Classifier, load_classifier
+from app.web.security import install_web
+
+log = logging.getLogger("tanggap")
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "overloaded",
+}
+
+
+def _envelope(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message, "details": details}}, status_code=status
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def app_error(_: Request, exc: AppError) -> JSONResponse:
+        return JSONResponse(exc.to_body(), status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return _envelope(400, "malformed_json", "Request body is not valid JSON.")
+        details = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
+            for e in errors
+        ]
+        return _envelope(422, "validation_error", "Request validation failed.", details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        return _envelope(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("http.unhandled", exc_info=exc)
+        return _envelope(500, "internal_error", "Internal server error.")
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    classifier: Classifier | None = None,
+    drafter: Drafter | None = None,
+    start_worker: bool | None = None,
+) -> FastAPI:
+    """Build the app. Components not given are loaded in the lifespan from settings."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = engine or make_engine(settings.database_url, echo=settings.database_echo)
+        app.state.classifier = classifier or load_classifier(
+            settings.model_dir, settings.classifier_backend
+        )
+        app.state.classifier.warmup()
+        app.state.drafter = drafter or load_drafter(settings)
+        log.info("app.ready model=%s", app.state.classifier.model_version)
+        worker = None
+        run_worker = settings.worker_in_process if start_worker is None else start_worker
+        http = httpx.Client(timeout=settings.http_timeout_seconds)
+        if run_worker:
+            from app.outbox.worker import JobContext, Worker
+
+            worker = Worker(
+                JobContext(
+                    settings=settings,
+                    engine=app.state.engine,
+                    classifier=app.state.classifier,
+                    drafter=app.state.drafter,
+                    http=http,
+                )
+            )
+            worker.start()
+        app.state.worker = worker
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+            http.close()
+            if engine is None:
+                app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Tanggap",
+        version=__version__,
+        description="Reply assistant for Indonesian government social-media admins.",
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    include_routers(app)
+    install_web(app, settings)
+    app.add_middleware(MetricsMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    return app
