@@ -1,0 +1,260 @@
+"""Comment use cases: ingest (idempotent per platform + external id), read, label corrections."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app import pipeline
+from app.audit import service as audit
+from app.config import Settings
+from app.drafting.drafter import Drafter
+from app.errors import CommentNotFound, ValidationFailed
+from app.metrics import COMMENTS_INGESTED
+from app.nlp.classifier import Classifier
+from app.outbox import service as outbox
+from app.tables import Comment, Draft, LabelFeedback, utcnow
+
+log = logging.getLogger("tanggap.comments")
+
+# A comment processed inline has its safety-net job closed in the same commit; if the inline
+# step fails or the process dies, a worker picks the job up after this grace period.
+INLINE_GRACE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class NewComment:
+    platform: str
+    external_id: str
+    text: str
+    author: str | None = None
+    author_id: str | None = None
+    post_id: str | None = None
+    parent_id: str | None = None
+    created_at: datetime | None = None
+    account: str | None = None
+    extra: dict | None = None
+
+
+@dataclass
+class IngestResult:
+    comment: Comment
+    created: bool
+
+
+def validate_text(text: str, settings: Settings) -> str:
+    cleaned = text.replace("\x00", "").strip()
+    if not cleaned:
+        raise ValidationFailed("Comment text must not be empty.", details={"field": "text"})
+    if len(cleaned) > settings.max_text_chars:
+        raise ValidationFailed(
+            "Comment text is too long.",
+            details={"field": "text", "max_chars": settings.max_text_chars, "chars": len(cleaned)},
+        )
+    return cleaned
+
+
+def ingest(
+    *,
+    session: Session,
+    items: list[NewComment],
+    source: str,
+    actor: str,
+    settings: Settings,
+    classifier: Classifier | None,
+    drafter: Drafter | None,
+    inline: bool = True,
+) -> list[IngestResult]:
+    """Store comments at once, then classify and draft them.
+
+    Duplicates (same platform + external id, in the database or within `items`) return the
+    stored comment. Storing never depends on the model: when `inline` is false, or the inline
+    step fails, the `comment.process` job finishes the work.
+    """
+    for _ in range(3):
+        try:
+            results = _store(
+                session=session,
+                items=items,
+                source=source,
+                actor=actor,
+                settings=settings,
+                inline=inline,
+            )
+            break
+        except IntegrityError:
+            # A concurrent request stored one of these first; retry sees it as existing.
+            session.rollback()
+    else:  # pragma: no cover - three races in a row
+        raise
+    new = [r.comment for r in results if r.created]
+    if inline and new and classifier is not None and drafter is not None:
+        try:
+            pipeline.process(
+                session=session,
+                comments=_unique(new),
+                classifier=classifier,
+                drafter=drafter,
+                settings=settings,
+            )
+        except Exception:  # stored already; the queued job retries the processing
+            log.exception("comments.process.inline_failed count=%d", len(new))
+            session.rollback()
+            for comment in _unique(new):
+                session.refresh(comment)
+    return results
+
+
+def _unique(comments: list[Comment]) -> list[Comment]:
+    seen: dict[int, Comment] = {}
+    for c in comments:
+        seen.setdefault(c.id, c)  # type: ignore[arg-type]
+    return list(seen.values())
+
+
+def _store(
+    *,
+    session: Session,
+    items: list[NewComment],
+    source: str,
+    actor: str,
+    settings: Settings,
+    inline: bool,
+) -> list[IngestResult]:
+    keys = {(i.platform, i.external_id) for i in items}
+    existing: dict[tuple[str, str], Comment] = {}
+    if keys:
+        ext_ids = [k[1] for k in keys]
+        for row in session.exec(select(Comment).where(col(Comment.external_id).in_(ext_ids))):
+            if (row.platform, row.external_id) in keys:
+                existing[(row.platform, row.external_id)] = row
+    results: list[IngestResult] = []
+    created: list[Comment] = []
+    now = utcnow()
+    for item in items:
+        key = (item.platform, item.external_id)
+        if key in existing:
+            results.append(IngestResult(existing[key], created=False))
+            continue
+        comment = Comment(
+            platform=item.platform,
+            external_id=item.external_id,
+            account=item.account or settings.default_account,
+            author=item.author,
+            author_id=item.author_id,
+            post_id=item.post_id,
+            parent_id=item.parent_id,
+            text=validate_text(item.text, settings),
+            source=source,
+            created_at=item.created_at or now,
+            received_at=now,
+            extra=item.extra or {},
+        )
+        session.add(comment)
+        existing[key] = comment
+        created.append(comment)
+        results.append(IngestResult(comment, created=True))
+    session.flush()
+    for comment in created:
+        outbox.enqueue(
+            session=session,
+            kind="comment.process",
+            payload={"comment_id": comment.id},
+            dedupe_key=pipeline.process_key(comment.id),  # type: ignore[arg-type]
+            run_after=now + INLINE_GRACE if inline else now,
+        )
+        audit.record(
+            session=session,
+            actor=actor,
+            action="comment.ingested",
+            comment_id=comment.id,
+            account=comment.account,
+            details={
+                "platform": comment.platform,
+                "external_id": comment.external_id,
+                "source": source,
+            },
+        )
+    session.commit()
+    for comment in created:
+        COMMENTS_INGESTED.labels(platform=comment.platform, source=source).inc()
+    return results
+
+
+def get(*, session: Session, comment_id: int) -> Comment:
+    comment = session.get(Comment, comment_id)
+    if comment is None:
+        raise CommentNotFound(details={"comment_id": comment_id})
+    return comment
+
+
+def current_drafts(*, session: Session, comment_ids: list[int]) -> dict[int, Draft]:
+    """The newest non-superseded draft of each comment."""
+    if not comment_ids:
+        return {}
+    rows = session.exec(
+        select(Draft)
+        .where(col(Draft.comment_id).in_(comment_ids))
+        .where(Draft.status != "superseded")
+        .order_by(col(Draft.id))
+    )
+    latest: dict[int, Draft] = {}
+    for d in rows:
+        latest[d.comment_id] = d
+    return latest
+
+
+def correct_labels(
+    *,
+    session: Session,
+    comment_id: int,
+    actor: str,
+    intent: str | None,
+    sentiment: str | None,
+    abusive: bool | None,
+) -> Comment:
+    """Store a reviewer's correction as a training example and apply it to the comment."""
+    comment = get(session=session, comment_id=comment_id)
+    if intent is None and sentiment is None and abusive is None:
+        raise ValidationFailed("Give at least one of intent, sentiment, abusive.")
+    previous = {
+        "intent": comment.intent,
+        "sentiment": comment.sentiment,
+        "abusive": comment.abusive,
+    }
+    session.add(
+        LabelFeedback(
+            comment_id=comment.id,  # type: ignore[arg-type]
+            text=comment.text,
+            intent=intent,
+            sentiment=sentiment,
+            abusive=abusive,
+            previous=previous,
+            created_by=actor,
+        )
+    )
+    if intent is not None:
+        comment.intent = intent
+    if sentiment is not None:
+        comment.sentiment = sentiment
+    if abusive is not None:
+        comment.abusive = abusive
+    session.add(comment)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="labels.corrected",
+        comment_id=comment.id,
+        account=comment.account,
+        details={
+            "previous": previous,
+            "new": {"intent": intent, "sentiment": sentiment, "abusive": abusive},
+        },
+    )
+    session.commit()
+    session.refresh(comment)
+    return comment

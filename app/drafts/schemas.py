@@ -1,0 +1,90 @@
+"""Wire models for drafts and the review queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Tone = Literal["santai", "netral", "formal"]
+
+
+class CommentBrief(BaseModel):
+    id: int
+    platform: str
+    external_id: str
+    account: str
+    author: str | None
+    text: str
+    created_at: datetime
+    intent: str | None
+    sentiment: str | None
+    abusive: bool | None
+    scores: dict[str, Any]
+
+
+class DraftPublic(BaseModel):
+    id: int
+    comment_id: int
+    action: str = Field(description="reply, or hide for spam")
+    status: str = Field(description="pending, approved, rejected, superseded, posted or failed")
+    text: str | None
+    drafted_text: str | None
+    tone: str
+    priority: int
+    template_id: str | None
+    template_hash: str | None
+    kb_entry_id: int | None
+    flags: list[Any]
+    model_version: str | None
+    generator: str | None
+    version: int
+    created_at: datetime
+    decided_at: datetime | None
+    decided_by: str | None
+    reject_reason: str | None
+    posted_at: datetime | None
+    posted_external_id: str | None
+    publish_error: str | None
+
+
+class QueueItem(DraftPublic):
+    comment: CommentBrief
+
+
+class DraftPage(BaseModel):
+    items: list[QueueItem]
+    next_cursor: str | None
+
+
+class ApproveBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(default=None, description="Edited reply; omit to approve as drafted.")
+    version: int | None = Field(default=None, description="Expected draft version (optional).")
+
+
+class RejectBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=1000)
+    version: int | None = None
+
+
+class RegenerateBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tone: Tone
+    version: int | None = None
+
+
+def draft_public(draft: Any) -> DraftPublic:
+    return DraftPublic.model_validate(draft, from_attributes=True)
+
+
+def queue_item(draft: Any, comment: Any) -> QueueItem:
+    return QueueItem(
+        **draft_public(draft).model_dump(),
+        comment=CommentBrief.model_validate(comment, from_attributes=True),
+    )

@@ -1,0 +1,29 @@
+"""API key management (admin only)."""
+
+from fastapi import APIRouter, status
+
+from app.deps import AdminKey, SessionDep
+from app.keys import service
+from app.keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyList, ApiKeyPublic
+
+router = APIRouter(prefix="/api/v1/keys", tags=["keys"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ApiKeyCreated)
+def create_key(body: ApiKeyCreate, session: SessionDep, _: AdminKey) -> ApiKeyCreated:
+    """Create an API key; the key is returned once."""
+    row, key = service.create(session=session, name=body.name, role=body.role)
+    return ApiKeyCreated(**row.model_dump(), key=key)
+
+
+@router.get("", response_model=ApiKeyList)
+def list_keys(session: SessionDep, _: AdminKey) -> ApiKeyList:
+    """List API keys (without secrets)."""
+    items = [ApiKeyPublic(**r.model_dump()) for r in service.list_keys(session=session)]
+    return ApiKeyList(items=items)
+
+
+@router.delete("/{key_id}", response_model=ApiKeyPublic)
+def revoke_key(key_id: int, session: SessionDep, _: AdminKey) -> ApiKeyPublic:
+    """Revoke an API key."""
+    return ApiKeyPublic(**service.revoke(session=session, key_id=key_id).model_dump())

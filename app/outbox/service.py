@@ -1,0 +1,144 @@
+"""The durable job table (transactional outbox).
+
+Jobs are written in the same transaction as the change that causes them, so a committed approval
+always has its publish job, and a crash never loses one. Workers claim jobs with a conditional
+UPDATE (and `SKIP LOCKED` on PostgreSQL), so any number of API replicas and workers can share one
+database without a separate broker.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app.tables import Job, utcnow
+
+
+class PermanentJobError(Exception):
+    """A failure that retrying cannot fix (e.g. a 4xx from a platform): the job goes dead now."""
+
+
+def enqueue(
+    *,
+    session: Session,
+    kind: str,
+    payload: dict[str, Any],
+    dedupe_key: str | None = None,
+    run_after: datetime | None = None,
+    max_attempts: int = 8,
+) -> Job:
+    """Add a job to the current transaction. With `dedupe_key`, an existing job is returned."""
+    if dedupe_key is not None:
+        existing = session.exec(select(Job).where(Job.dedupe_key == dedupe_key)).first()
+        if existing is not None:
+            return existing
+    now = utcnow()
+    job = Job(
+        kind=kind,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        run_after=run_after or now,
+        max_attempts=max_attempts,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def claim(
+    *, session: Session, worker_id: str, limit: int, lease_seconds: float = 300.0
+) -> list[Job]:
+    """Claim up to `limit` due jobs for this worker; expired leases are taken over."""
+    now = utcnow()
+    stale = now - timedelta(seconds=lease_seconds)
+    due = ((col(Job.status) == "pending") & (col(Job.run_after) <= now)) | (
+        (col(Job.status) == "running") & (col(Job.locked_at) < stale)
+    )
+    query = select(Job.id).where(due).order_by(col(Job.run_after), col(Job.id)).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(session.exec(query))
+    claimed: list[int] = []
+    for job_id in ids:
+        result = session.exec(  # type: ignore[call-overload]
+            update(Job)
+            .where(col(Job.id) == job_id)
+            .where(due)
+            .values(
+                status="running",
+                locked_at=now,
+                locked_by=worker_id,
+                attempts=Job.attempts + 1,
+                updated_at=now,
+            )
+        )
+        if result.rowcount == 1:
+            claimed.append(job_id)
+    session.commit()
+    if not claimed:
+        return []
+    return list(session.exec(select(Job).where(col(Job.id).in_(claimed)).order_by(col(Job.id))))
+
+
+def backoff_seconds(attempts: int, *, base: float, cap: float) -> float:
+    """Exponential backoff with full jitter."""
+    return random.uniform(0, min(cap, base * (2 ** max(0, attempts - 1))))
+
+
+def complete(*, session: Session, job: Job, result: dict[str, Any] | None = None) -> None:
+    job.status = "done"
+    job.result = result or {}
+    job.locked_at = None
+    job.last_error = None
+    job.updated_at = utcnow()
+    session.add(job)
+
+
+def fail(
+    *,
+    session: Session,
+    job: Job,
+    error: str,
+    permanent: bool,
+    backoff_base: float,
+    backoff_cap: float,
+) -> bool:
+    """Record a failure; returns True when the job is now dead (no more retries)."""
+    now = utcnow()
+    job.last_error = error[:2000]
+    job.locked_at = None
+    job.updated_at = now
+    dead = permanent or job.attempts >= job.max_attempts
+    if dead:
+        job.status = "dead"
+    else:
+        job.status = "pending"
+        job.run_after = now + timedelta(
+            seconds=backoff_seconds(job.attempts, base=backoff_base, cap=backoff_cap)
+        )
+    session.add(job)
+    return dead
+
+
+def mark_done_if_pending(*, session: Session, dedupe_key: str) -> None:
+    """Close a safety-net job whose work was done inline."""
+    session.exec(  # type: ignore[call-overload]
+        update(Job)
+        .where(col(Job.dedupe_key) == dedupe_key)
+        .where(col(Job.status) == "pending")
+        .values(status="done", updated_at=utcnow())
+    )
+
+
+def counts(*, session: Session) -> dict[str, int]:
+    """Jobs per status, for metrics and health."""
+    from sqlalchemy import func
+
+    rows = session.exec(select(Job.status, func.count()).group_by(Job.status))  # type: ignore[call-overload]
+    return {status: n for status, n in rows}

@@ -1,0 +1,160 @@
+"""The job worker: runs in the API process (default) or alone as `tanggap worker`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app.config import Settings
+from app.drafting.drafter import Drafter
+from app.nlp.classifier import Classifier
+from app.outbox import service as outbox
+from app.outbox.service import PermanentJobError
+from app.tables import Job
+
+log = logging.getLogger("tanggap.worker")
+
+
+@dataclass
+class JobContext:
+    """What job handlers may use; built once per worker."""
+
+    settings: Settings
+    engine: Engine
+    classifier: Classifier | None
+    drafter: Drafter | None
+    http: httpx.Client
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Handler = Callable[[Session, dict[str, Any], JobContext], dict[str, Any] | None]
+DeadHandler = Callable[[Session, Job, JobContext], None]
+
+HANDLERS: dict[str, Handler] = {}
+DEAD_HANDLERS: dict[str, DeadHandler] = {}
+
+# Modules whose import registers handlers.
+HANDLER_MODULES: tuple[str, ...] = ("app.pipeline", "app.integrations.handlers")
+
+
+def handles(kind: str) -> Callable[[Handler], Handler]:
+    """Register a handler for a job kind."""
+
+    def decorator(fn: Handler) -> Handler:
+        HANDLERS[kind] = fn
+        return fn
+
+    return decorator
+
+
+def on_dead(kind: str) -> Callable[[DeadHandler], DeadHandler]:
+    """Register what to record when a job of this kind gives up."""
+
+    def decorator(fn: DeadHandler) -> DeadHandler:
+        DEAD_HANDLERS[kind] = fn
+        return fn
+
+    return decorator
+
+
+def load_handlers() -> None:
+    import importlib
+
+    for module in HANDLER_MODULES:
+        importlib.import_module(module)
+
+
+class Worker:
+    """Claims due jobs and runs their handlers, one transaction per job."""
+
+    def __init__(self, context: JobContext, *, worker_id: str | None = None) -> None:
+        load_handlers()
+        self.context = context
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> int:
+        """Run every due job once; returns how many were run."""
+        settings = self.context.settings
+        with Session(self.context.engine, expire_on_commit=False) as session:
+            jobs = outbox.claim(
+                session=session, worker_id=self.worker_id, limit=settings.worker_batch_size
+            )
+        for job in jobs:
+            self._run(job)
+        return len(jobs)
+
+    def drain(self, *, max_rounds: int = 100) -> int:
+        """Run until no job is due (tests, CLI)."""
+        total = 0
+        for _ in range(max_rounds):
+            n = self.run_once()
+            total += n
+            if n == 0:
+                break
+        return total
+
+    def _run(self, job: Job) -> None:
+        settings = self.context.settings
+        handler = HANDLERS.get(job.kind)
+        with Session(self.context.engine, expire_on_commit=False) as session:
+            try:
+                if handler is None:
+                    raise PermanentJobError(f"no handler for job kind '{job.kind}'")
+                result = handler(session, dict(job.payload), self.context)
+                fresh = session.get(Job, job.id)
+                assert fresh is not None
+                outbox.complete(session=session, job=fresh, result=result)
+                session.commit()
+                log.info("job.done kind=%s id=%s", job.kind, job.id)
+                return
+            except Exception as exc:  # a job failure must never kill the worker
+                session.rollback()
+                permanent = isinstance(exc, PermanentJobError)
+                error = f"{type(exc).__name__}: {exc}"
+                log.warning("job.failed kind=%s id=%s error=%s", job.kind, job.id, error)
+        with Session(self.context.engine, expire_on_commit=False) as session:
+            fresh = session.get(Job, job.id)
+            assert fresh is not None
+            dead = outbox.fail(
+                session=session,
+                job=fresh,
+                error=error,
+                permanent=permanent,
+                backoff_base=settings.job_backoff_base_seconds,
+                backoff_cap=settings.job_backoff_max_seconds,
+            )
+            if dead and job.kind in DEAD_HANDLERS:
+                DEAD_HANDLERS[job.kind](session, fresh, self.context)
+            session.commit()
+
+    def start(self) -> None:
+        """Run in a background thread until `stop()`."""
+        self._thread = threading.Thread(target=self.run_forever, name="tanggap-worker", daemon=True)
+        self._thread.start()
+
+    def run_forever(self) -> None:
+        log.info("worker.start id=%s", self.worker_id)
+        while not self._stop.is_set():
+            try:
+                n = self.run_once()
+            except Exception:  # database down: keep the worker alive and retry
+                log.exception("worker.loop.error")
+                n = 0
+            if n == 0:
+                self._stop.wait(self.context.settings.worker_poll_seconds)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
