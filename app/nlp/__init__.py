@@ -1,0 +1,1 @@
+"""Comment understanding: normalisation, classification, training and evaluation."""

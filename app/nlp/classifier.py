@@ -1,0 +1,60 @@
+"""The classifier component: a protocol, its prediction type and the loader.
+
+The HTTP layer never imports torch: it talks to `Classifier` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the classifier says about one text.
+
+    Attributes:
+        intent: one of `labels.INTENTS`.
+        sentiment: one of `labels.SENTIMENTS`.
+        abusive: whether the text is abusive (insults, profanity, threats).
+        scores: calibrated probabilities, ``{"intent": {label: p}, "sentiment": {label: p},
+            "abusive": p}``.
+    """
+
+    intent: str
+    sentiment: str
+    abusive: bool
+    scores: dict[str, Any] = field(default_factory=dict)
+
+
+class Classifier(Protocol):
+    """Anything that labels comments. Implementations must be thread-safe for `predict`."""
+
+    model_version: str
+
+    def warmup(self) -> None:
+        """Run one prediction so the first request is not slow."""
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """Label each text; returns one prediction per input, in order."""
+        ...
+
+
+def load_classifier(model_dir: Path, backend: str = "auto") -> Classifier:
+    """Load the configured classifier.
+
+    Args:
+        model_dir: a Hugging Face checkpoint folder (``config.json`` with ``id2label``).
+        backend: ``transformer`` requires the folder; ``keyword`` uses the rule baseline;
+            ``auto`` uses the folder when it holds a model, else the baseline.
+    """
+    has_model = (model_dir / "config.json").is_file()
+    if backend == "transformer" or (backend == "auto" and has_model):
+        from app.nlp.transformer import TransformerClassifier
+
+        return TransformerClassifier.from_dir(model_dir)
+    from app.nlp.keyword import KeywordClassifier
+
+    return KeywordClassifier()

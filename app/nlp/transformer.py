@@ -1,0 +1,193 @@
+"""TransformerClassifier: any Hugging Face sequence-classification folder with Tanggap labels.
+
+The folder's ``config.json`` ``id2label`` is the flat list of task-prefixed labels
+(``intent:pertanyaan`` ... ``sentiment:positif`` ... ``abusive:no``, ``abusive:yes``). One head,
+softmax per task group, optional per-task temperatures (``tanggap_temperatures``). So a user's own
+IndoBERT fine-tune with the same label config is a drop-in replacement via ``TANGGAP_MODEL_DIR``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import warnings
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from app.nlp.classifier import Prediction
+from app.nlp.labels import INTENTS, SENTIMENTS
+from app.nlp.normalise import lexicon_hit, normalise
+
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+
+
+def weights_hash(path: Path) -> str:
+    """Short SHA-256 of the weight file(s) in a model folder."""
+    digest = hashlib.sha256()
+    files = sorted(path.glob("*.safetensors")) or [p for p in path.glob("*.bin")]
+    for file in files:
+        with file.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()[:8]
+
+
+class TransformerClassifier:
+    """Multi-task comment classifier on a local transformers checkpoint.
+
+    Thread-safe: `predict` serialises access to the tokenizer and model with a lock (batch-1
+    latency is a few milliseconds, so the lock costs little; CPU threads are the real limit).
+
+    Attributes:
+        model_version: ``<folder name>-<weights hash>``.
+        groups: head indices and label names per task.
+        temperatures: per-task softmax temperature from calibration.
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        *,
+        model_version: str,
+        max_length: int = 128,
+        batch_size: int = 64,
+        temperatures: dict[str, float] | None = None,
+        abusive_lexicon: bool = False,
+    ) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.model_version = model_version
+        self.max_length = max_length
+        self.batch_size = batch_size
+        self.temperatures = dict(temperatures or {})
+        self.abusive_lexicon = abusive_lexicon
+        self.groups = _groups(model.config.id2label)
+        if "intent" not in self.groups or "sentiment" not in self.groups:
+            raise ValueError("id2label must hold intent:* and sentiment:* labels")
+        self._lock = threading.Lock()
+        self._token_types = "token_type_ids" in _accepts(model)
+
+    @classmethod
+    def from_dir(cls, path: Path | str, *, quantize: bool | None = None) -> TransformerClassifier:
+        """Load a model folder with local files only.
+
+        Args:
+            path: folder with ``config.json``, tokenizer files and weights.
+            quantize: apply dynamic int8 quantisation to Linear layers; defaults to the folder's
+                ``tanggap_quantize`` config value (off when absent).
+        """
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        path = Path(path)
+        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        model = AutoModelForSequenceClassification.from_pretrained(
+            path, local_files_only=True, dtype=torch.float32
+        )
+        model.eval()
+        config = model.config
+        if quantize is None:
+            quantize = bool(getattr(config, "tanggap_quantize", False))
+        if quantize:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # torch marks the int8 API as deprecated
+                model = torch.ao.quantization.quantize_dynamic(
+                    model, {torch.nn.Linear}, dtype=torch.qint8
+                )
+        return cls(
+            model,
+            tokenizer,
+            model_version=f"{path.name}-{weights_hash(path)}",
+            max_length=int(getattr(config, "tanggap_max_length", 128)),
+            temperatures=getattr(config, "tanggap_temperatures", None),
+            abusive_lexicon=bool(getattr(config, "tanggap_abusive_lexicon", False)),
+        )
+
+    def warmup(self) -> None:
+        """Run one short and one batched prediction so the first request is not slow."""
+        self.predict(["halo min"])
+        self.predict(["jalan rusak mohon diperbaiki", "terima kasih pak"] * 4)
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """Label each text; one prediction per input, in order."""
+        import torch
+
+        if not texts:
+            return []
+        clean = [normalise(t or "") for t in texts]
+        order = sorted(range(len(clean)), key=lambda i: len(clean[i]))
+        probs: list[dict[str, list[float]]] = [{} for _ in clean]
+        with self._lock, torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                idx = order[start : start + self.batch_size]
+                enc = self.tokenizer(
+                    [clean[i] for i in idx],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    return_tensors="pt",
+                )
+                if not self._token_types:
+                    enc.pop("token_type_ids", None)
+                logits = self.model(**enc).logits.float()
+                for task, members in self.groups.items():
+                    cols = [i for i, _ in members]
+                    temp = float(self.temperatures.get(task, 1.0)) or 1.0
+                    p = torch.softmax(logits[:, cols] / temp, dim=-1).tolist()
+                    for row, i in enumerate(idx):
+                        probs[i][task] = p[row]
+        preds = [self._prediction(p) for p in probs]
+        if self.abusive_lexicon:
+            # The project's own lexicon backs up the abusive head (whose labels came from it).
+            preds = [
+                replace(
+                    p, abusive=True, scores={**p.scores, "abusive": max(p.scores["abusive"], 0.9)}
+                )
+                if lexicon_hit(text)
+                else p
+                for p, text in zip(preds, clean, strict=True)
+            ]
+        return preds
+
+    def _prediction(self, p: dict[str, list[float]]) -> Prediction:
+        intent = {
+            name: round(v, 4)
+            for (_, name), v in zip(self.groups["intent"], p["intent"], strict=True)
+        }
+        sentiment = {
+            name: round(v, 4)
+            for (_, name), v in zip(self.groups["sentiment"], p["sentiment"], strict=True)
+        }
+        p_abusive = 0.0
+        if "abusive" in self.groups:
+            names = [name for _, name in self.groups["abusive"]]
+            p_abusive = p["abusive"][names.index("yes")] if "yes" in names else 0.0
+        best_intent = max((k for k in intent if k in INTENTS), key=intent.__getitem__)
+        best_sentiment = max((k for k in sentiment if k in SENTIMENTS), key=sentiment.__getitem__)
+        return Prediction(
+            intent=best_intent,
+            sentiment=best_sentiment,
+            abusive=p_abusive >= 0.5,
+            scores={"intent": intent, "sentiment": sentiment, "abusive": round(p_abusive, 4)},
+        )
+
+
+def _groups(id2label: dict[Any, str]) -> dict[str, list[tuple[int, str]]]:
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for key in sorted(id2label, key=int):
+        task, sep, name = str(id2label[key]).partition(":")
+        if sep:
+            groups.setdefault(task, []).append((int(key), name))
+    return groups
+
+
+def _accepts(model: Any) -> set[str]:
+    import inspect
+
+    try:
+        return set(inspect.signature(model.forward).parameters)
+    except (TypeError, ValueError):
+        return set()

@@ -1,0 +1,111 @@
+"""TransformerClassifier plumbing on a tiny random checkpoint (no real weights needed)."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from app.nlp.classifier import Prediction, load_classifier
+from app.nlp.labels import INTENTS, SENTIMENTS
+from app.nlp.training import label_names, task_slices
+from app.nlp.transformer import TransformerClassifier
+
+TEXTS = ["jalan rusak mohon diperbaiki", "terima kasih pak", "", "s10t g4c0r 𝑲𝑰𝑵𝑮𝟑𝟐𝟖" * 30]
+
+
+def test_label_config_round_trip(tiny_model_dir: Path) -> None:
+    config = json.loads((tiny_model_dir / "config.json").read_text())
+    id2label = {int(k): v for k, v in config["id2label"].items()}
+    assert [id2label[i] for i in sorted(id2label)] == label_names()
+    groups = task_slices(id2label)
+    assert [n for _, n in groups["intent"]] == list(INTENTS)
+    assert [n for _, n in groups["sentiment"]] == list(SENTIMENTS)
+    assert [n for _, n in groups["abusive"]] == ["no", "yes"]
+
+
+def test_predict_shape_and_scores(tiny_classifier: TransformerClassifier) -> None:
+    preds = tiny_classifier.predict(TEXTS)
+    assert len(preds) == len(TEXTS)
+    for p in preds:
+        assert isinstance(p, Prediction)
+        assert p.intent in INTENTS and p.sentiment in SENTIMENTS
+        assert set(p.scores["intent"]) == set(INTENTS)
+        assert set(p.scores["sentiment"]) == set(SENTIMENTS)
+        assert sum(p.scores["intent"].values()) == pytest.approx(1, abs=1e-3)
+        assert sum(p.scores["sentiment"].values()) == pytest.approx(1, abs=1e-3)
+        assert 0 <= p.scores["abusive"] <= 1
+        assert p.abusive == (p.scores["abusive"] >= 0.5)
+        assert p.intent == max(p.scores["intent"], key=p.scores["intent"].get)
+    assert tiny_classifier.predict([]) == []
+
+
+def test_order_is_kept_across_internal_batches(tiny_classifier: TransformerClassifier) -> None:
+    texts = [f"komentar nomor {i} " + "panjang " * (i % 7) for i in range(50)]
+    single = [tiny_classifier.predict([t])[0] for t in texts]
+    old = tiny_classifier.batch_size
+    tiny_classifier.batch_size = 8
+    try:
+        batched = tiny_classifier.predict(texts)
+    finally:
+        tiny_classifier.batch_size = old
+    for a, b in zip(single, batched, strict=True):
+        assert a.intent == b.intent
+        assert a.scores["intent"] == pytest.approx(b.scores["intent"], abs=2e-3)
+
+
+def test_temperature_is_applied(tiny_model_dir: Path) -> None:
+    hot = TransformerClassifier.from_dir(tiny_model_dir)
+    cold = TransformerClassifier.from_dir(tiny_model_dir)
+    hot.temperatures["sentiment"] = 100.0
+    cold.temperatures["sentiment"] = 0.0001
+    p_hot = max(hot.predict(["halo"])[0].scores["sentiment"].values())
+    p_cold = max(cold.predict(["halo"])[0].scores["sentiment"].values())
+    assert p_hot < 0.34
+    assert p_cold > 0.95
+
+
+def test_model_version_tracks_weights(tiny_model_dir: Path) -> None:
+    clf = TransformerClassifier.from_dir(tiny_model_dir)
+    assert clf.model_version.startswith(tiny_model_dir.name + "-")
+    assert len(clf.model_version.rsplit("-", 1)[1]) == 8
+
+
+def test_thread_safe_predict(tiny_classifier: TransformerClassifier) -> None:
+    texts = [f"teks {i} jalan rusak" for i in range(40)]
+    expected = [p.scores["abusive"] for p in tiny_classifier.predict(texts)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda t: tiny_classifier.predict([t])[0], texts))
+    assert [p.scores["abusive"] for p in results] == pytest.approx(expected, abs=2e-3)
+
+
+def test_load_classifier_picks_transformer(tiny_model_dir: Path, tmp_path: Path) -> None:
+    clf = load_classifier(tiny_model_dir)
+    assert isinstance(clf, TransformerClassifier)
+    clf.warmup()
+    assert load_classifier(tmp_path).model_version.startswith("keyword")
+
+
+def test_rejects_folder_without_task_labels(tiny_model_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    bad = tmp_path / "bad"
+    shutil.copytree(tiny_model_dir, bad)
+    config = json.loads((bad / "config.json").read_text())
+    config["id2label"] = {str(i): f"LABEL_{i}" for i in range(len(config["id2label"]))}
+    config["label2id"] = {v: int(k) for k, v in config["id2label"].items()}
+    (bad / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ValueError, match="intent"):
+        TransformerClassifier.from_dir(bad)
+
+
+def test_int8_quantised_load_gives_close_scores(tiny_model_dir: Path) -> None:
+    plain = TransformerClassifier.from_dir(tiny_model_dir, quantize=False)
+    quant = TransformerClassifier.from_dir(tiny_model_dir, quantize=True)
+    assert "quantized" in type(quant.model.classifier).__module__
+    assert "quantized" not in type(plain.model.classifier).__module__
+    a = plain.predict(["jalan rusak parah"])[0].scores["intent"]
+    b = quant.predict(["jalan rusak parah"])[0].scores["intent"]
+    assert a == pytest.approx(b, abs=0.05)
