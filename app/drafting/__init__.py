@@ -1,0 +1,1 @@
+"""Reply drafting: templates, knowledge base, reuse of approved replies and guardrails."""

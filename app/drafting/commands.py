@@ -1,0 +1,248 @@
+"""CLI commands: `draft`, `eval drafts`, `kb import`, `seed-demo` (wired in app/cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from app.config import get_settings
+from app.drafting import rubric, service
+from app.drafting.drafter import load_drafter
+from app.nlp.classifier import load_classifier
+from app.nlp.labels import TONES
+
+BATCH = 64
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise SystemExit(f"{path}:{n}: invalid JSON: {exc}") from exc
+            if not isinstance(row, dict) or not str(row.get("text") or "").strip():
+                raise SystemExit(f"{path}:{n}: each line needs a non-empty `text`")
+            rows.append(row)
+    return rows
+
+
+@contextlib.contextmanager
+def _optional_session() -> Iterator[Session | None]:
+    """A database session when the configured database exists and is migrated, else None."""
+    settings = get_settings()
+    if settings.is_sqlite:
+        path = settings.database_url.split("///", 1)[-1]
+        if not path or path == ":memory:" or not Path(path).is_file():
+            yield None
+            return
+    from app.db import make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        if not inspect(engine).has_table("kb_entries"):
+            yield None
+            return
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+    except SQLAlchemyError:
+        yield None
+    finally:
+        engine.dispose()
+
+
+def _components(args: argparse.Namespace) -> tuple[Any, Any]:
+    settings = get_settings()
+    model_dir = getattr(args, "model_dir", None) or settings.model_dir
+    classifier = load_classifier(Path(model_dir), settings.classifier_backend)
+    return classifier, load_drafter(settings)
+
+
+def _draft_rows(
+    rows: list[dict[str, Any]],
+    *,
+    classifier: Any,
+    drafter: Any,
+    session: Session | None,
+    tone: str | None,
+    account: str | None,
+    predictions: list[Any] | None = None,
+) -> Iterator[tuple[dict[str, Any], service.StatelessDraft]]:
+    settings = get_settings()
+    if predictions is None:
+        predictions = _classify(classifier, rows)
+    for row, prediction in zip(rows, predictions, strict=True):
+        out = service.draft_text(
+            session=session,
+            settings=settings,
+            classifier=classifier,
+            drafter=drafter,
+            text=str(row["text"]),
+            tone=tone,
+            account=row.get("account") or account,
+            platform=row.get("platform"),
+            author=row.get("author"),
+            prediction=prediction,
+        )
+        yield row, out
+
+
+def _classify(classifier: Any, rows: list[dict[str, Any]]) -> list[Any]:
+    predictions: list[Any] = []
+    for start in range(0, len(rows), BATCH):
+        predictions += classifier.predict([str(r["text"]) for r in rows[start : start + BATCH]])
+    return predictions
+
+
+def _line(row: dict[str, Any], out: service.StatelessDraft) -> dict[str, Any]:
+    result = out.result
+    return {
+        **row,
+        "intent": out.prediction.intent,
+        "sentiment": out.prediction.sentiment,
+        "abusive": out.prediction.abusive,
+        "scores": out.prediction.scores,
+        "model_version": out.model_version,
+        "tone": out.tone,
+        "draft": result.text,
+        "action": result.action,
+        "template_id": result.template_id,
+        "template_hash": result.template_hash,
+        "kb_entry": result.kb_entry,
+        "reused_draft_id": result.reused_draft_id,
+        "flags": list(result.flags),
+        "generator": result.generator,
+    }
+
+
+def draft(args: argparse.Namespace) -> int:
+    """`tanggap draft --input IN.jsonl [--output OUT.jsonl] [--tone T] [--account A]`."""
+    rows = _read_jsonl(Path(args.input))
+    classifier, drafter = _components(args)
+    output: IO[str]
+    with contextlib.ExitStack() as stack:
+        if args.output:
+            output = stack.enter_context(Path(args.output).open("w", encoding="utf-8"))
+        else:
+            output = sys.stdout
+        session = stack.enter_context(_optional_session())
+        count = 0
+        for row, out in _draft_rows(
+            rows,
+            classifier=classifier,
+            drafter=drafter,
+            session=session,
+            tone=args.tone,
+            account=args.account,
+        ):
+            output.write(json.dumps(_line(row, out), ensure_ascii=False) + "\n")
+            count += 1
+    print(f"drafted {count} comments", file=sys.stderr)
+    return 0
+
+
+def eval_drafts(args: argparse.Namespace) -> int:
+    """`tanggap eval drafts --input IN.jsonl [--output report.json] [--tone T] [--account A]`.
+
+    Without --tone every tone is drafted and reported side by side.
+    """
+    rows = _read_jsonl(Path(args.input))
+    classifier, drafter = _components(args)
+    tones = [args.tone] if args.tone else list(TONES)
+    reports: dict[str, dict[str, Any]] = {}
+    predictions = _classify(classifier, rows)  # once: the tones share the classification
+    with _optional_session() as session:
+        for tone in tones:
+            scored = [
+                rubric.Scored(
+                    comment=str(row["text"]),
+                    draft=out.result.text,
+                    action=out.result.action,
+                    flags=list(out.result.flags),
+                    platform=str(row.get("platform") or "other"),
+                    author=row.get("author"),
+                    tone=tone,
+                    kb_used=out.result.kb_entry is not None,
+                    reused=out.result.reused_draft_id is not None,
+                )
+                for row, out in _draft_rows(
+                    rows,
+                    classifier=classifier,
+                    drafter=drafter,
+                    session=session,
+                    tone=tone,
+                    account=args.account,
+                    predictions=predictions,
+                )
+            ]
+            reports[tone] = rubric.evaluate(scored)
+    print(f"input: {args.input} ({len(rows)} comments), classifier: {classifier.model_version}")
+    print(rubric.table(reports))
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "input": str(args.input),
+            "comments": len(rows),
+            "model_version": classifier.model_version,
+            "account": args.account or get_settings().default_account,
+            "tones": reports,
+        }
+        Path(args.output).write_text(
+            json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        print(f"report written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _session_scope() -> Any:
+    from app.db import make_engine, session_scope
+
+    return session_scope(make_engine(get_settings().database_url))
+
+
+def kb_import(args: argparse.Namespace) -> int:
+    """`tanggap kb import PATH --account NAME`: add or update entries from YAML/CSV."""
+    path = Path(args.path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    with _session_scope() as session:
+        result = service.import_kb(
+            session=session,
+            text=text,
+            account=args.account,
+            actor="cli:kb-import",
+            filename=path.name,
+            default_account=get_settings().default_account,
+        )
+    print(
+        f"account {result.account}: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
+    )
+    return 0
+
+
+def seed_demo(args: argparse.Namespace) -> int:
+    """`tanggap seed-demo`: the demo account and its KB (safe to run again)."""
+    settings = get_settings()
+    with _session_scope() as session:
+        result = service.seed_demo(session=session, knowledge_dir=settings.knowledge_dir)
+    print(
+        f"demo account {result.account}: {result.created} KB entries created, "
+        f"{result.updated} updated, {result.unchanged} unchanged"
+    )
+    return 0

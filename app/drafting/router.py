@@ -1,0 +1,223 @@
+"""HTTP API: stateless drafts, the knowledge base and account reply settings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
+
+from app.deps import AdminKey, AnyKey, ClassifierDep, DrafterDep, SessionDep, SettingsDep
+from app.drafting import service
+from app.drafting.knowledge import KbItem
+from app.drafting.schemas import (
+    ACCOUNT_PATTERN,
+    AccountIn,
+    AccountPublic,
+    DraftIn,
+    DraftOut,
+    KbEntryIn,
+    KbEntryPublic,
+    KbEntryUpdate,
+    KbImportResult,
+    KbList,
+    KbRef,
+)
+from app.errors import BadRequest
+from app.tables import Account, KbEntry
+
+router = APIRouter(prefix="/api/v1", tags=["drafting"])
+
+AccountQuery = Annotated[str | None, Query(pattern=ACCOUNT_PATTERN)]
+AccountName = Annotated[str, PathParam(pattern=ACCOUNT_PATTERN)]
+
+
+def _entry(row: KbEntry) -> KbEntryPublic:
+    return KbEntryPublic.model_validate(row, from_attributes=True)
+
+
+def _account(row: Account) -> AccountPublic:
+    return AccountPublic.model_validate(row, from_attributes=True)
+
+
+@router.post("/draft", response_model=DraftOut)
+def draft_reply(
+    body: DraftIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    classifier: ClassifierDep,
+    drafter: DrafterDep,
+    _: AnyKey,
+) -> DraftOut:
+    """Classify a text and draft a reply without storing anything (for helpdesk tools)."""
+    out = service.draft_text(
+        session=session,
+        settings=settings,
+        classifier=classifier,
+        drafter=drafter,
+        text=body.text,
+        tone=body.tone,
+        account=body.account,
+        platform=body.platform,
+        author=body.author,
+    )
+    result = out.result
+    return DraftOut(
+        intent=out.prediction.intent,
+        sentiment=out.prediction.sentiment,
+        abusive=out.prediction.abusive,
+        scores=out.prediction.scores,
+        model_version=out.model_version,
+        draft=result.text,
+        action=result.action,  # type: ignore[arg-type]
+        tone=out.tone,
+        account=out.account,
+        template_id=result.template_id,
+        template_hash=result.template_hash,
+        kb_entry=KbRef(**result.kb_entry) if result.kb_entry else None,
+        reused_draft_id=result.reused_draft_id,
+        flags=list(result.flags),
+        generator=result.generator,
+    )
+
+
+@router.get("/kb", response_model=KbList)
+def list_kb_entries(
+    session: SessionDep, settings: SettingsDep, _: AnyKey, account: AccountQuery = None
+) -> KbList:
+    """List an account's knowledge-base entries."""
+    name = account or settings.default_account
+    rows = service.list_kb(session=session, account=name)
+    return KbList(account=name, items=[_entry(r) for r in rows])
+
+
+@router.post("/kb", response_model=KbEntryPublic, status_code=status.HTTP_201_CREATED)
+def create_kb_entry(
+    body: KbEntryIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: AdminKey,
+    account: AccountQuery = None,
+) -> KbEntryPublic:
+    """Add a knowledge-base entry (account from the body, the query, or the default)."""
+    item = KbItem(
+        question=body.question,
+        answer=body.answer,
+        keywords=tuple(k.strip() for k in body.keywords if k.strip()),
+        link=body.link,
+        slug=body.slug,
+    )
+    name = body.account or account or settings.default_account
+    row = service.create_kb(session=session, account=name, item=item, actor=principal.actor)
+    return _entry(row)
+
+
+@router.put("/kb/{entry_id}", response_model=KbEntryPublic)
+def update_kb_entry(
+    entry_id: int, body: KbEntryUpdate, session: SessionDep, principal: AdminKey
+) -> KbEntryPublic:
+    """Change a knowledge-base entry."""
+    values: dict[str, Any] = body.model_dump(exclude_unset=True)
+    row = service.update_kb(
+        session=session, entry_id=entry_id, values=values, actor=principal.actor
+    )
+    return _entry(row)
+
+
+@router.delete("/kb/{entry_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_kb_entry(entry_id: int, session: SessionDep, principal: AdminKey) -> Response:
+    """Delete a knowledge-base entry."""
+    service.delete_kb(session=session, entry_id=entry_id, actor=principal.actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/kb/import",
+    response_model=KbImportResult,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/yaml": {"schema": {"type": "string"}},
+                "text/csv": {"schema": {"type": "string"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                },
+            },
+            "required": True,
+        }
+    },
+)
+async def import_kb_entries(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: AdminKey,
+    account: AccountQuery = None,
+    fmt: Annotated[str | None, Query(alias="format", pattern="^(yaml|csv)$")] = None,
+) -> KbImportResult:
+    """Import entries from a YAML or CSV body, or a multipart `file` upload."""
+    content_type = request.headers.get("content-type", "").lower()
+    filename = None
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise BadRequest("Multipart upload needs a `file` field.")
+        raw = await upload.read()
+        filename = upload.filename
+    else:
+        raw = await request.body()
+        if fmt is None and "csv" in content_type:
+            fmt = "csv"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest("The file must be UTF-8 text.") from exc
+    if not text.strip():
+        raise BadRequest("Empty body: send YAML or CSV.")
+    result = await run_in_threadpool(
+        service.import_kb,
+        session=session,
+        text=text,
+        account=account,
+        actor=principal.actor,
+        fmt=fmt,
+        filename=filename,
+        default_account=settings.default_account,
+    )
+    return KbImportResult(
+        account=result.account,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        total=result.total,
+        account_created=result.account_created,
+    )
+
+
+@router.get("/accounts/{name}", response_model=AccountPublic)
+def get_account(name: AccountName, session: SessionDep, _: AnyKey) -> AccountPublic:
+    """An account's reply settings (institution name, channels, preferences)."""
+    return _account(service.get_account(session=session, name=name))
+
+
+@router.put("/accounts/{name}", response_model=AccountPublic)
+def put_account(
+    name: AccountName, body: AccountIn, response: Response, session: SessionDep, principal: AdminKey
+) -> AccountPublic:
+    """Create or replace an account's reply settings."""
+    row, created = service.put_account(
+        session=session,
+        name=name,
+        institution_name=body.institution_name,
+        channels=body.channels,
+        preferences=body.preferences,
+        actor=principal.actor,
+    )
+    if created:
+        response.status_code = status.HTTP_201_CREATED
+    return _account(row)
