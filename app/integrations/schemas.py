@@ -1,0 +1,97 @@
+"""Wire models for integrations: webhook receipts, subscriptions, deliveries, import results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EventName = Literal[
+    "comment.classified", "draft.created", "draft.approved", "draft.rejected", "reply.posted"
+]
+
+
+class WebhookReceipt(BaseModel):
+    """What an incoming webhook delivery did (stored now; classified by the worker)."""
+
+    stored: int
+    duplicates: int
+    edited: int = 0
+    removed: int = 0
+    skipped: int
+    comment_ids: list[int]
+
+
+class SubscriptionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(min_length=8, max_length=1000, description="http(s) endpoint to POST to.")
+    events: list[EventName] = Field(min_length=1)
+    secret: str | None = Field(
+        default=None,
+        min_length=16,
+        max_length=200,
+        description="Signing secret; generated when omitted. Returned only on creation.",
+    )
+    description: str | None = Field(default=None, max_length=200)
+
+
+class SubscriptionUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(default=None, min_length=8, max_length=1000)
+    events: list[EventName] | None = Field(default=None, min_length=1)
+    description: str | None = Field(default=None, max_length=200)
+    is_active: bool | None = None
+    rotate_secret: bool = Field(default=False, description="Issue a new secret (returned once).")
+
+
+class SubscriptionPublic(BaseModel):
+    id: int
+    url: str
+    events: list[str]
+    description: str | None
+    is_active: bool
+    created_at: datetime
+
+
+class SubscriptionWithSecret(SubscriptionPublic):
+    secret: str = Field(description="Shown once: verify `X-Tanggap-Signature` with it.")
+
+
+class SubscriptionList(BaseModel):
+    items: list[SubscriptionPublic]
+
+
+class DeliveryPublic(BaseModel):
+    id: int
+    subscription_id: int
+    event: str
+    status: str = Field(description="pending, delivered or failed")
+    attempts: int
+    response_status: int | None
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+    payload: dict[str, Any]
+
+
+class DeliveryPage(BaseModel):
+    items: list[DeliveryPublic]
+    next_cursor: str | None
+
+
+class ImportRowError(BaseModel):
+    line: int
+    message: str
+
+
+class ImportResult(BaseModel):
+    """Per-file import summary; comments are classified and drafted by the worker."""
+
+    rows: int
+    created: int
+    existing: int
+    failed: int
+    errors: list[ImportRowError] = Field(description="The first 100 rows that were refused.")

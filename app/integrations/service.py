@@ -1,0 +1,156 @@
+"""Incoming integration use cases: Meta and Chatwoot webhooks.
+
+Both verify the signature on the raw bytes first, store the comments (idempotent on platform +
+external id, so re-deliveries are harmless) and leave classification and drafting to the
+`comment.process` job, so the webhook answers fast.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app.audit import service as audit
+from app.comments import service as comments
+from app.config import Settings
+from app.errors import AppError, BadRequest
+from app.integrations import chatwoot, meta
+from app.tables import Comment, utcnow
+
+
+@dataclass
+class Receipt:
+    """What a webhook delivery did."""
+
+    stored: list[int] = field(default_factory=list)
+    duplicates: list[int] = field(default_factory=list)
+    edited: list[int] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "stored": len(self.stored),
+            "duplicates": len(self.duplicates),
+            "edited": len(self.edited),
+            "removed": len(self.removed),
+            "skipped": len(self.skipped),
+            "comment_ids": self.stored,
+        }
+
+
+def _json(body: bytes) -> dict[str, Any]:
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("Webhook body is not valid JSON.") from exc
+    if not isinstance(payload, dict):
+        raise BadRequest("Webhook body must be a JSON object.")
+    return payload
+
+
+def _existing(session: Session, platform: str, external_id: str) -> Comment | None:
+    return session.exec(
+        select(Comment)
+        .where(Comment.platform == platform)
+        .where(Comment.external_id == external_id)
+    ).first()
+
+
+def _store(
+    *, session: Session, items: list[comments.NewComment], source: str, settings: Settings
+) -> tuple[list[int], list[int]]:
+    valid = []
+    for item in items:
+        try:
+            comments.validate_text(item.text, settings)
+        except AppError:
+            continue  # e.g. only control characters: nothing to answer, never a retry loop
+        valid.append(item)
+    if not valid:
+        return [], []
+    results = comments.ingest(
+        session=session,
+        items=valid,
+        source=source,
+        actor=f"webhook:{source}",
+        settings=settings,
+        classifier=None,
+        drafter=None,
+        inline=False,
+    )
+    stored = [r.comment.id for r in results if r.created]
+    duplicates = [r.comment.id for r in results if not r.created]
+    return stored, duplicates  # type: ignore[return-value]
+
+
+def receive_meta(
+    *, session: Session, body: bytes, signature: str | None, settings: Settings
+) -> Receipt:
+    """Verify and store one Meta webhook delivery (Instagram comments, Facebook feed)."""
+    meta.verify_signature(settings=settings, body=body, header=signature)
+    changes = meta.parse_payload(_json(body), settings=settings)
+    receipt = Receipt(skipped=changes.skipped)
+    new = list(changes.new)
+    for item in changes.edited:
+        row = _existing(session, item.platform, item.external_id)
+        if row is None:
+            new.append(item)
+            continue
+        if row.text != item.text:
+            audit.record(
+                session=session,
+                actor="webhook:meta",
+                action="comment.edited",
+                comment_id=row.id,
+                account=row.account,
+                details={"before": row.text, "after": item.text},
+            )
+            row.text = item.text
+            session.add(row)
+        receipt.edited.append(row.id)  # type: ignore[arg-type]
+    for platform, external_id in changes.removed:
+        row = _existing(session, platform, external_id)
+        if row is None or row.deleted_at is not None:
+            continue
+        row.deleted_at = utcnow()
+        session.add(row)
+        audit.record(
+            session=session,
+            actor="webhook:meta",
+            action="comment.deleted",
+            comment_id=row.id,
+            account=row.account,
+            details={"platform": platform, "external_id": external_id},
+        )
+        receipt.removed.append(row.id)  # type: ignore[arg-type]
+    session.commit()
+    receipt.stored, receipt.duplicates = _store(
+        session=session, items=new, source="meta", settings=settings
+    )
+    return receipt
+
+
+def receive_chatwoot(
+    *,
+    session: Session,
+    body: bytes,
+    signature: str | None,
+    timestamp: str | None,
+    settings: Settings,
+) -> Receipt:
+    """Verify and store a Chatwoot `message_created` webhook; other events are ignored."""
+    chatwoot.verify_signature(
+        settings=settings, body=body, signature=signature, timestamp=timestamp
+    )
+    parsed = chatwoot.parse_message(_json(body), settings=settings)
+    if isinstance(parsed, str):
+        return Receipt(skipped=[{"reason": parsed}])
+    receipt = Receipt()
+    receipt.stored, receipt.duplicates = _store(
+        session=session, items=[parsed], source=chatwoot.PLATFORM, settings=settings
+    )
+    return receipt
