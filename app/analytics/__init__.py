@@ -1,0 +1,1 @@
+"""Dashboard analytics: reply rate, response times, backlog, intent and sentiment mix."""

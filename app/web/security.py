@@ -1,0 +1,222 @@
+"""Web sessions: signed cookie, the logged-in user, CSRF tokens.
+
+The session is Starlette's signed cookie (HttpOnly, SameSite=Lax, `Secure` when
+TANGGAP_SESSION_COOKIE_SECURE is set). It holds only the user id, a fingerprint of the password
+hash (changing the password ends every session), the login time (absolute expiry) and the CSRF
+token. `WebSessionAuth` turns it into `request.state.user`, which `app.deps.get_principal`
+accepts, so the logged-in browser may also call the JSON API, but then every unsafe method must
+carry the token in `X-CSRF-Token`. Bearer-key calls ignore the cookie entirely.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import threading
+import time
+from collections import deque
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.config import Settings
+from app.security import Principal
+from app.tables import User
+from app.users import service as users_service
+
+log = logging.getLogger("tanggap.web")
+
+STATIC_DIR = Path(__file__).parent / "static"
+SESSION_COOKIE = "tanggap_session"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class LoginThrottle:
+    """Failed logins per username and per client address, in this process (sliding window).
+
+    Argon2 already makes each guess slow; this stops a guessing run against one account. Limits
+    are per process: with several replicas an attacker gets that many times the attempts.
+    """
+
+    def __init__(
+        self, *, per_user: int = 5, per_address: int = 20, window_seconds: float = 300.0
+    ) -> None:
+        self.limits = {"user": per_user, "addr": per_address}
+        self.window = window_seconds
+        self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _keys(self, username: str, address: str) -> list[tuple[str, str]]:
+        return [("user", username.strip().lower()), ("addr", address)]
+
+    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
+        times = self._failures.setdefault(key, deque())
+        while times and now - times[0] > self.window:
+            times.popleft()
+        return times
+
+    def blocked(self, username: str, address: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            return any(
+                len(self._recent(key, now)) >= self.limits[key[0]]
+                for key in self._keys(username, address)
+            )
+
+    def failed(self, username: str, address: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for key in self._keys(username, address):
+                self._recent(key, now).append(now)
+            if len(self._failures) > 10_000:  # bound memory under a spray of names
+                self._failures = {k: v for k, v in self._failures.items() if v}
+
+    def succeeded(self, username: str, address: str) -> None:
+        with self._lock:
+            self._failures.pop(("user", username.strip().lower()), None)
+
+
+class LoginRequired(Exception):
+    """A web page was asked for without a valid session: redirect to the login form."""
+
+
+class CsrfFailed(Exception):
+    """A form arrived without the session's CSRF token."""
+
+
+def password_fingerprint(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+def csrf_token(session: dict[str, Any]) -> str:
+    """The session's CSRF token, created on first use (the login form gets one too)."""
+    token = session.get("csrf")
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return token
+
+
+def csrf_valid(session: dict[str, Any], token: str | None) -> bool:
+    expected = session.get("csrf")
+    if not isinstance(expected, str) or not expected or not token:
+        return False
+    return secrets.compare_digest(expected.encode(), token.encode())
+
+
+def start_session(session: dict[str, Any], user: User) -> None:
+    """Log a user in: a fresh session (no fixation) with a new CSRF token."""
+    session.clear()
+    session["uid"] = user.id
+    session["pw"] = password_fingerprint(user.password_hash)
+    session["iat"] = int(time.time())
+    session["csrf"] = secrets.token_urlsafe(32)
+
+
+def _load_principal(engine: Engine, session_data: dict[str, Any]) -> Principal | None:
+    with Session(engine) as db:
+        user = db.get(User, session_data.get("uid"))
+        if user is None or not user.is_active:
+            return None
+        if session_data.get("pw") != password_fingerprint(user.password_hash):
+            return None
+        return users_service.principal_of(user)
+
+
+class WebSessionAuth:
+    """Resolve the session cookie's user into `request.state.user`; CSRF-check cookie API calls."""
+
+    def __init__(self, app: ASGIApp, *, max_age_seconds: int) -> None:
+        self.app = app
+        self.max_age_seconds = max_age_seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or "session" not in scope:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        session: dict[str, Any] = scope["session"]
+        if b"authorization" in headers or "uid" not in session:
+            await self.app(scope, receive, send)
+            return
+        principal = None
+        if time.time() - float(session.get("iat", 0)) <= self.max_age_seconds:
+            principal = await run_in_threadpool(
+                _load_principal, scope["app"].state.engine, dict(session)
+            )
+        if principal is None:
+            session.clear()
+            await self.app(scope, receive, send)
+            return
+        scope.setdefault("state", {})["user"] = principal
+        path: str = scope.get("path", "")
+        if path.startswith("/api/") and scope["method"] not in SAFE_METHODS:
+            token = headers.get(CSRF_HEADER.encode(), b"").decode("latin-1")
+            if not csrf_valid(session, token):
+                response = JSONResponse(
+                    {
+                        "error": {
+                            "code": "csrf_failed",
+                            "message": "Missing or invalid X-CSRF-Token header.",
+                            "details": None,
+                        }
+                    },
+                    status_code=403,
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def web_user(request: Request) -> Principal:
+    """The logged-in user of a web page, or a redirect to the login form."""
+    user = getattr(request.state, "user", None)
+    if not isinstance(user, Principal) or user.kind != "user":
+        raise LoginRequired()
+    return user
+
+
+def check_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> None:
+    """Every web form carries the session's token in a hidden `csrf_token` field."""
+    if not csrf_valid(request.session, csrf_token):
+        raise CsrfFailed()
+
+
+def _secret(settings: Settings) -> str:
+    secret = settings.secret_key.get_secret_value()
+    if not secret:
+        log.warning(
+            "web.secret_key.missing TANGGAP_SECRET_KEY is empty: using a random key, so web "
+            "sessions end on every restart and are not shared between replicas"
+        )
+        secret = secrets.token_urlsafe(48)
+    return secret
+
+
+def install_web(app: FastAPI, settings: Settings) -> None:
+    """Session cookie, web auth, static files and the web error pages (called by create_app)."""
+    from app.web.router import csrf_failed_page, login_redirect
+
+    app.add_middleware(WebSessionAuth, max_age_seconds=settings.session_max_age_seconds)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=_secret(settings),
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.session_cookie_secure,
+    )
+    app.state.login_throttle = LoginThrottle()
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_exception_handler(LoginRequired, login_redirect)
+    app.add_exception_handler(CsrfFailed, csrf_failed_page)
