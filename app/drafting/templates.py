@@ -7,6 +7,7 @@ and the SHA-256 of its full source (shared macros included), which each draft re
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator, Mapping
@@ -117,7 +118,20 @@ class TemplateStore:
 
     @classmethod
     def from_file(cls, path: Path) -> TemplateStore:
-        """Load and compile one template file; raises `TemplateError` on any problem."""
+        """Load and compile one template file; raises `TemplateError` on any problem.
+
+        Compiling every variant takes a second or two, so a file is compiled once per
+        process and again only when it changes on disk.
+        """
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            raise TemplateError(f"{path}: {exc}") from exc
+        return cls._compiled_file(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+    @classmethod
+    @functools.lru_cache(maxsize=8)
+    def _compiled_file(cls, path: Path, _mtime_ns: int, _size: int) -> TemplateStore:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
@@ -194,6 +208,8 @@ class TemplateStore:
         """Render with strict undefined variables; returns tidied plain text."""
         values = dict(context)
         values["pick"] = Picker(seed)
+        # "Pak Harun" already carries an honorific: no "Kak" or "Bapak/Ibu" in front of it
+        values.setdefault("titled", " " in str(values.get("name") or ""))
         values.setdefault("tone", template.tone)
         values.setdefault("intent", template.intent)
         values.setdefault("sentiment", template.sentiment)
