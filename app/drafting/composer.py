@@ -56,6 +56,8 @@ def display_name(author: str | None, platform: str) -> str:
     handle = guardrails.clean_handle(author)
     if not handle:
         return ""
+    if " " in handle:  # "Ibu Sulastri": a display name, never an @handle
+        return handle
     return f"@{handle}" if platform in HANDLE_PLATFORMS else handle
 
 

@@ -272,11 +272,24 @@ def fit(text: str, limit: int, *, keep: Iterable[str] = ()) -> str:
     return text
 
 
+HONORIFICS = {
+    "ibu": "Ibu", "bu": "Bu", "bapak": "Bapak", "pak": "Pak", "mas": "Mas", "mbak": "Mbak",
+    "mba": "Mbak", "kak": "Kak", "bang": "Bang", "abang": "Bang", "om": "Om", "tante": "Tante",
+}  # fmt: skip
+
+
 def clean_handle(author: str | None) -> str:
-    """A safe form of the citizen's handle to greet them with ("" when unsafe or absent)."""
+    """A safe form of the citizen's handle to greet them with ("" when unsafe or absent).
+
+    A display name that starts with an honorific keeps it and the next word ("Ibu Sulastri").
+    """
     if not author:
         return ""
-    first = author.strip().lstrip("@").split()[0] if author.strip().lstrip("@") else ""
+    words = author.strip().lstrip("@").split()
+    if len(words) >= 2 and words[0].lower().strip(".") in HONORIFICS:
+        rest = clean_handle(" ".join(words[1:]))
+        return f"{HONORIFICS[words[0].lower().strip('.')]} {rest}" if rest else ""
+    first = words[0] if words else ""
     handle = re.sub(r"[^\w.]", "", first)[:30].strip(".")
     if not handle or re.search(r"\d{5,}", handle) or handle.lower() in PROFANITY:
         return ""

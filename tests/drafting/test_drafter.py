@@ -320,3 +320,17 @@ def test_endpoint_urls() -> None:
     assert endpoint("http://h:11434/v1") == "http://h:11434/v1/chat/completions"
     assert endpoint("http://h:8000") == "http://h:8000/v1/chat/completions"
     assert endpoint("http://h/v1/chat/completions/") == "http://h/v1/chat/completions"
+
+
+
+@pytest.mark.parametrize("tone", ["santai", "netral", "formal"])
+@pytest.mark.parametrize("intent", ["pertanyaan", "keluhan", "apresiasi"])
+def test_display_name_with_honorific_is_not_doubled(
+    drafter: TemplateDrafter, tone: str, intent: str
+) -> None:
+    result = drafter.draft(
+        request("kantor tutup terus", intent, tone=tone, platform="facebook", author="Pak Harun")
+    )
+    assert "Pak Harun" in (result.text or "")
+    assert "Kak Pak" not in (result.text or "")
+    assert "Bapak/Ibu Pak" not in (result.text or "")
