@@ -16,6 +16,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 ## Install, migrate the SQLite database, load the demo account and serve on $(HOST):$(PORT).
+## Comments sent without an `account` go to the demo account (override the variable to change).
+run: export TANGGAP_DEFAULT_ACCOUNT ?= demo-disdukcapil
 run: install
 	$(BIN)/tanggap migrate
 	$(BIN)/tanggap seed-demo

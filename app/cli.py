@@ -212,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--epochs", type=int, default=None)
-    p.add_argument("--profile", default="fast")
+    p.add_argument("--profile", default="fast", choices=["fast", "accurate", "tiny"])
     p.set_defaults(func=_lazy("app.nlp.commands:train"))
 
     p = sub.add_parser("eval", help="evaluate the classifier, or drafts with `eval drafts`")
@@ -252,7 +252,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path)
     p.set_defaults(func=_lazy("app.nlp.commands:bench_classify"))
 
-    p = sub.add_parser("seed-demo", help="create the demo account and its knowledge base")
+    p = sub.add_parser(
+        "seed-demo", help="create the demo account, its knowledge base and a few demo comments"
+    )
+    p.add_argument(
+        "--no-comments",
+        dest="comments",
+        action="store_false",
+        help="only the account and its knowledge base, no demo comments in the queue",
+    )
     p.set_defaults(func=_lazy("app.drafting.commands:seed_demo"))
 
     kb = sub.add_parser("kb", help="knowledge base").add_subparsers(

@@ -245,4 +245,44 @@ def seed_demo(args: argparse.Namespace) -> int:
         f"demo account {result.account}: {result.created} KB entries created, "
         f"{result.updated} updated, {result.unchanged} unchanged"
     )
+    if getattr(args, "comments", True):
+        created = _seed_demo_comments(settings, result.account)
+        print(f"demo comments: {created} added to the queue")
     return 0
+
+
+def _seed_demo_comments(settings: Any, account: str) -> int:
+    """Ingest the demo comments (prompts/demo/comments.yaml) once, so the queue is not empty."""
+    from datetime import UTC, datetime, timedelta
+
+    import yaml
+
+    from app.comments import service as comments_service
+
+    path = settings.prompts_dir / "demo" / "comments.yaml"
+    if not path.is_file():
+        return 0
+    rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    now = datetime.now(UTC)
+    items = [
+        comments_service.NewComment(
+            platform=row["platform"],
+            external_id=row["external_id"],
+            text=row["text"],
+            author=row.get("author"),
+            created_at=now - timedelta(hours=float(row.get("hours_ago", 0))),
+            account=account,
+        )
+        for row in rows
+    ]
+    with _session_scope() as session:
+        results = comments_service.ingest(
+            session=session,
+            items=items,
+            source="demo",
+            actor="cli:seed-demo",
+            settings=settings,
+            classifier=load_classifier(settings.model_dir, settings.classifier_backend),
+            drafter=load_drafter(settings),
+        )
+    return sum(1 for r in results if r.created)
