@@ -53,10 +53,14 @@ def _build_fold_map() -> dict[int, str]:
         "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ο": "o", "ρ": "p", "τ": "t",
         "υ": "u", "ν": "v", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I",
         "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
-        "ℓ": "l", "ɑ": "a", "ɡ": "g", "ı": "i",
+        "ℓ": "l", "ɑ": "a", "ɡ": "g", "ı": "i", "я": "r", "Я": "R",
     }  # fmt: skip
     for src, dst in {**small_caps, **lookalike}.items():
         table[ord(src)] = dst
+    # Dingbat circled digits (❶..❿, ➀..➓) that NFKC leaves alone.
+    for start in (0x2776, 0x2780, 0x278A):
+        for i in range(9):
+            table[start + i] = str(i + 1)
     # Frames and separators that wrap single letters: 【K】『I』░N≋G
     for ch in "【】『』「」〖〗〔〕≋░▒▓█":
         table[ord(ch)] = ""
@@ -74,21 +78,110 @@ def _is_decoration(ch: str) -> bool:
     return cat == "Cf" and ord(ch) not in _KEEP_MARKS
 
 
+def _fold_char(ch: str) -> str:
+    out = unicodedata.normalize("NFKC", ch.translate(_FOLD)).translate(_FOLD)
+    kept = [c for c in unicodedata.normalize("NFD", out) if not _is_decoration(c)]
+    return "".join(kept)
+
+
+def _split_styled_runs(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Put a space where a styled name runs into a plain word: ``𝐖𝐄𝐓𝐎𝐍𝟖𝟖puji`` -> ``WETON88 puji``.
+
+    Only a plain run of three or more letters counts as a word, so names that mix styled and
+    plain letters (``a𝐆𝘜s𝙏𝑂𝙏𝐎``) stay whole.
+    """
+    out: list[tuple[str, bool]] = []
+    i = 0
+    while i < len(pieces):
+        j = i
+        while j < len(pieces) and pieces[j][1] == pieces[i][1] and pieces[j][0].isalpha():
+            j += 1
+        if j - i >= 3 and not pieces[i][1]:
+            before = out[-1] if out else None
+            after = pieces[j] if j < len(pieces) else None
+            if before and before[1] and before[0].isalnum():
+                out.append((" ", False))
+            out.extend(pieces[i:j])
+            if after and after[1] and after[0].isalnum():
+                out.append((" ", False))
+            i = j
+            continue
+        out.append(pieces[i])
+        i += 1
+    return out
+
+
+def _join_spaced_letters(pieces: list[tuple[str, bool]]) -> str:
+    """Join single styled letters written apart: ``𝐃 𝐄 𝐖 𝐀 d 𝐎 𝐑 𝐀`` -> ``DEWAdORA``.
+
+    A run of three or more one-character tokens, at least two of them styled, is one word.
+    """
+    tokens: list[tuple[str, int]] = []  # (text, styled characters)
+    word: list[str] = []
+    styled = 0
+    for text, is_styled in [*pieces, (" ", False)]:
+        if text.isspace():
+            if word:
+                tokens.append(("".join(word), styled))
+            word, styled = [], 0
+        else:
+            word.append(text)
+            styled += is_styled
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and len(tokens[j][0]) == 1 and tokens[j][0].isalnum():
+            j += 1
+        if j - i >= 3 and sum(s for _, s in tokens[i:j]) >= 2:
+            out.append("".join(t for t, _ in tokens[i:j]))
+            i = j
+        else:
+            out.append(tokens[i][0])
+            i += 1
+    return " ".join(out)
+
+
 def fold_unicode(text: str) -> str:
     """Map styled Unicode letters/digits to ASCII, drop decorations, keep emoji.
+
+    Styled names are also cut out of the plain words they are glued to and put back together
+    when their letters are written apart.
 
     >>> fold_unicode("𝑲𝑰𝑵𝑮𝟑𝟐𝟖")
     'KING328'
     """
-    text = text.translate(_FOLD)
-    text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_FOLD)  # NFKC can expose letters that the map knows
-    out = []
-    for ch in unicodedata.normalize("NFD", text):
-        if _is_decoration(ch):
+    text = unicodedata.normalize("NFC", text)
+    pieces: list[tuple[str, bool]] = []
+    for ch in text:
+        folded = _fold_char(ch)
+        if not folded:
             continue
-        out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out))
+        # Accents are dropped too, but an accented letter is not a styled one.
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not _is_decoration(c))
+        is_styled = folded != base and folded.isascii() and folded.isalnum()
+        if is_styled and len(folded) > 1:  # "①⓪" style digits fold to more than one char
+            pieces.append((folded, True))
+            continue
+        pieces.extend((c, is_styled) for c in folded)
+    if not any(s for _, s in pieces):
+        return "".join(c for c, _ in pieces)
+    pieces = _split_styled_runs(pieces)
+    if not any(c == " " for c, _ in pieces):
+        return "".join(c for c, _ in pieces)
+    # Keep the original whitespace where nothing is joined: only plain spaces are rewritten.
+    return (
+        _join_spaced_letters(pieces)
+        if _has_spaced_letters(pieces)
+        else "".join(c for c, _ in pieces)
+    )
+
+
+def _has_spaced_letters(pieces: list[tuple[str, bool]]) -> bool:
+    text = "".join("S" if s else ("x" if c.isalnum() else c) for c, s in pieces)
+    return re.search(r"(?:^|\s)[Sx](?:\s+[Sx]){2,}(?:\s|$)", text) is not None and (
+        text.count("S") >= 2
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -29,6 +29,11 @@ from app.nlp.normalise import (
         ("1️⃣2️⃣3️⃣", "123"),  # keycaps
         ("ѕlоt", "slot"),  # Cyrillic look-alikes
         ("𝓂𝒶𝓍𝓌𝒾𝓃", "maxwin"),  # script
+        ("𝑴𝑨𝑵𝑫𝑨𝙇𝙄𝙆𝘼❼❼", "MANDALIKA77"),  # dingbat digits
+        ("main 𝐃 𝘌 𝑊 𝐴 d 𝑂 𝐑 𝘼 yuk", "main DEWAdORA yuk"),  # letters written apart
+        ("berkat 𝗪𝗘𝗧𝗢𝗡𝟴𝟴puji syukur", "berkat WETON88 puji syukur"),  # glued to a word
+        ("a𝐆𝘜s𝙏𝑂𝙏𝐎 mantap", "aGUsTOTO mantap"),  # mixed styled and plain letters
+        ("𝐌𝐀𝐗я", "MAXr"),  # mirrored R
     ],
 )
 def test_fold_unicode(raw: str, folded: str) -> None:
@@ -37,6 +42,8 @@ def test_fold_unicode(raw: str, folded: str) -> None:
 
 def test_fold_keeps_emoji_and_indonesian_text() -> None:
     assert fold_unicode("mantap 👍😡 pak") == "mantap 👍😡 pak"
+    assert fold_unicode("kafé di jl. a b c") == "kafe di jl. a b c"  # plain letters stay apart
+    assert fold_unicode("y g 𝐀 d") == "y g A d"  # one styled letter is not a spaced name
     assert "🙏" in normalise("terima kasih 🙏🙏")
 
 
