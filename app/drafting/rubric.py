@@ -33,6 +33,8 @@ INDONESIAN = words(
     rinciannya kendala kendalanya terkait melalui apabila bapak ibu kak tanya sampaikan catat
     teruskan bagian menangani membantu senang semangat lancar urusan urusannya ide usulan kabar
     baru juga atas berikut selengkapnya menghubungi kembali ketidaknyamanan ketidaknyamanannya
+    jawaban jawabannya begini begitu kartu anak tahun bawah atas orang rumah jalan kota bulan
+    minggu jam buka tutup syarat cara daftar bawa datang dokumen surat data nama baru lama
     """
 )
 ENGLISH = words(
