@@ -322,7 +322,6 @@ def test_endpoint_urls() -> None:
     assert endpoint("http://h/v1/chat/completions/") == "http://h/v1/chat/completions"
 
 
-
 @pytest.mark.parametrize("tone", ["santai", "netral", "formal"])
 @pytest.mark.parametrize("intent", ["pertanyaan", "keluhan", "apresiasi"])
 def test_display_name_with_honorific_is_not_doubled(
