@@ -80,7 +80,7 @@ class Profile:
 
 PROFILES = {
     "fast": Profile("fast", layers=4, epochs=3, max_len=128, batch_size=32, lr=1e-4),
-    "accurate": Profile("accurate", layers=12, epochs=3, max_len=128, batch_size=32, lr=5e-5),
+    "accurate": Profile("accurate", layers=12, epochs=2, max_len=128, batch_size=32, lr=5e-5),
     "tiny": Profile("tiny", layers=1, epochs=1, max_len=32, batch_size=32, lr=1e-4),
 }
 
