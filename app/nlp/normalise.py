@@ -111,10 +111,11 @@ def _split_styled_runs(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]
     return out
 
 
-def _join_spaced_letters(pieces: list[tuple[str, bool]]) -> str:
+def _join_spaced_letters(pieces: list[tuple[str, bool]]) -> str | None:
     """Join single styled letters written apart: ``𝐃 𝐄 𝐖 𝐀 d 𝐎 𝐑 𝐀`` -> ``DEWAdORA``.
 
     A run of three or more one-character tokens, at least two of them styled, is one word.
+    Returns None when there is no such run (the caller keeps the original whitespace).
     """
     tokens: list[tuple[str, int]] = []  # (text, styled characters)
     word: list[str] = []
@@ -128,6 +129,7 @@ def _join_spaced_letters(pieces: list[tuple[str, bool]]) -> str:
             word.append(text)
             styled += is_styled
     out: list[str] = []
+    joined = False
     i = 0
     while i < len(tokens):
         j = i
@@ -135,11 +137,12 @@ def _join_spaced_letters(pieces: list[tuple[str, bool]]) -> str:
             j += 1
         if j - i >= 3 and sum(s for _, s in tokens[i:j]) >= 2:
             out.append("".join(t for t, _ in tokens[i:j]))
+            joined = True
             i = j
         else:
             out.append(tokens[i][0])
             i += 1
-    return " ".join(out)
+    return " ".join(out) if joined else None
 
 
 def fold_unicode(text: str) -> str:
@@ -167,21 +170,8 @@ def fold_unicode(text: str) -> str:
     if not any(s for _, s in pieces):
         return "".join(c for c, _ in pieces)
     pieces = _split_styled_runs(pieces)
-    if not any(c == " " for c, _ in pieces):
-        return "".join(c for c, _ in pieces)
-    # Keep the original whitespace where nothing is joined: only plain spaces are rewritten.
-    return (
-        _join_spaced_letters(pieces)
-        if _has_spaced_letters(pieces)
-        else "".join(c for c, _ in pieces)
-    )
-
-
-def _has_spaced_letters(pieces: list[tuple[str, bool]]) -> bool:
-    text = "".join("S" if s else ("x" if c.isalnum() else c) for c, s in pieces)
-    return re.search(r"(?:^|\s)[Sx](?:\s+[Sx]){2,}(?:\s|$)", text) is not None and (
-        text.count("S") >= 2
-    )
+    joined = _join_spaced_letters(pieces)
+    return joined if joined is not None else "".join(c for c, _ in pieces)
 
 
 # ---------------------------------------------------------------------------------------------
