@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.drafting import rubric, service
 from app.drafting.drafter import load_drafter
 from app.nlp.classifier import load_classifier
@@ -237,21 +237,21 @@ def kb_import(args: argparse.Namespace) -> int:
 
 
 def seed_demo(args: argparse.Namespace) -> int:
-    """`tanggap seed-demo`: the demo account and its KB (safe to run again)."""
+    """`tanggap seed-demo`: the demo account, its KB and demo comments (safe to run again)."""
     settings = get_settings()
     with _session_scope() as session:
         result = service.seed_demo(session=session, knowledge_dir=settings.knowledge_dir)
-    print(
-        f"demo account {result.account}: {result.created} KB entries created, "
-        f"{result.updated} updated, {result.unchanged} unchanged"
-    )
-    if getattr(args, "comments", True):
-        created = _seed_demo_comments(settings, result.account)
-        print(f"demo comments: {created} added to the queue")
+        print(
+            f"demo account {result.account}: {result.created} KB entries created, "
+            f"{result.updated} updated, {result.unchanged} unchanged"
+        )
+        if getattr(args, "comments", True):
+            created = _seed_demo_comments(session, settings, result.account)
+            print(f"demo comments: {created} added to the queue")
     return 0
 
 
-def _seed_demo_comments(settings: Any, account: str) -> int:
+def _seed_demo_comments(session: Session, settings: Settings, account: str) -> int:
     """Ingest the demo comments (prompts/demo/comments.yaml) once, so the queue is not empty."""
     from datetime import UTC, datetime, timedelta
 
@@ -275,14 +275,13 @@ def _seed_demo_comments(settings: Any, account: str) -> int:
         )
         for row in rows
     ]
-    with _session_scope() as session:
-        results = comments_service.ingest(
-            session=session,
-            items=items,
-            source="demo",
-            actor="cli:seed-demo",
-            settings=settings,
-            classifier=load_classifier(settings.model_dir, settings.classifier_backend),
-            drafter=load_drafter(settings),
-        )
+    results = comments_service.ingest(
+        session=session,
+        items=items,
+        source="demo",
+        actor="cli:seed-demo",
+        settings=settings,
+        classifier=load_classifier(settings.model_dir, settings.classifier_backend),
+        drafter=load_drafter(settings),
+    )
     return sum(1 for r in results if r.created)

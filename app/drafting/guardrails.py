@@ -286,9 +286,10 @@ def clean_handle(author: str | None) -> str:
     if not author:
         return ""
     words = author.strip().lstrip("@").split()
-    if len(words) >= 2 and words[0].lower().strip(".") in HONORIFICS:
+    title = HONORIFICS.get(words[0].lower().strip(".")) if len(words) >= 2 else None
+    if title:
         rest = clean_handle(" ".join(words[1:]))
-        return f"{HONORIFICS[words[0].lower().strip('.')]} {rest}" if rest else ""
+        return f"{title} {rest}" if rest else ""
     first = words[0] if words else ""
     handle = re.sub(r"[^\w.]", "", first)[:30].strip(".")
     if not handle or re.search(r"\d{5,}", handle) or handle.lower() in PROFANITY:
