@@ -212,7 +212,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--epochs", type=int, default=None)
-    p.add_argument("--profile", default="fast", choices=["fast", "accurate", "tiny"])
+    p.add_argument("--profile", default="fast", choices=["fast", "accurate", "teacher", "tiny"])
+    p.add_argument(
+        "--teacher",
+        type=Path,
+        default=None,
+        help="model folder whose sentiment is distilled into this one (see `--profile teacher`)",
+    )
     p.set_defaults(func=_lazy("app.nlp.commands:train"))
 
     p = sub.add_parser("eval", help="evaluate the classifier, or drafts with `eval drafts`")

@@ -42,6 +42,7 @@ def train(args: argparse.Namespace) -> int:
         profile=getattr(args, "profile", None) or "fast",
         epochs=getattr(args, "epochs", None),
         feedback=feedback,
+        teacher=getattr(args, "teacher", None),
     )
     return _evaluate_folder(output, Path(args.data_dir), output / METRICS_FILE)
 

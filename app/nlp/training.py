@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import struct
 import time
 from collections.abc import Sequence
@@ -76,11 +77,17 @@ class Profile:
     max_len: int
     batch_size: int
     lr: float
+    sentiment_only: bool = False
 
 
 PROFILES = {
     "fast": Profile("fast", layers=4, epochs=3, max_len=128, batch_size=32, lr=1e-4),
     "accurate": Profile("accurate", layers=12, epochs=2, max_len=128, batch_size=32, lr=5e-5),
+    # A 12-layer sentiment specialist trained on SmSA only: the teacher that `--teacher` distils
+    # into the fast profile. Its intent and abusive outputs are untrained.
+    "teacher": Profile(
+        "teacher", layers=12, epochs=3, max_len=128, batch_size=32, lr=5e-5, sentiment_only=True
+    ),
     "tiny": Profile("tiny", layers=1, epochs=1, max_len=32, batch_size=32, lr=1e-4),
 }
 
@@ -448,15 +455,18 @@ def fit_temperature(logits: np.ndarray, mask: np.ndarray) -> float:
     return best_t
 
 
-def predict_logits(model: Any, tokenizer: Any, texts: Sequence[str], max_len: int) -> np.ndarray:
+def predict_logits(
+    model: Any, tokenizer: Any, texts: Sequence[str], max_len: int, desc: str | None = None
+) -> np.ndarray:
     """Raw head logits for (already normalised) texts, batched by length."""
     import torch
 
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = np.zeros((len(texts), model.config.num_labels), dtype=np.float32)
     model.eval()
+    starts = range(0, len(order), 128)
     with torch.inference_mode():
-        for i in range(0, len(order), 128):
+        for i in tqdm(starts, desc=desc, mininterval=5, disable=desc is None):
             idx = order[i : i + 128]
             enc = tokenizer(
                 [texts[j] for j in idx],
@@ -469,6 +479,73 @@ def predict_logits(model: Any, tokenizer: Any, texts: Sequence[str], max_len: in
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# Distillation
+# ---------------------------------------------------------------------------------------------
+
+KD_TEMPERATURE = 2.0
+KD_WEIGHT = 1.0
+SMSA_PIECES = 8000
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def smsa_pieces(data_dir: Path, rng: random.Random, limit: int) -> list[Example]:
+    """Single sentences (4+ words) cut from multi-sentence SmSA training reviews, unlabeled.
+
+    A review's label does not hold for each of its sentences, so these rows carry no hard label:
+    only the teacher's soft sentiment.
+    """
+    pieces = []
+    for ex in read_smsa(data_dir, "train"):
+        parts = [p for p in _SENTENCE_END.split(ex.text) if len(p.split()) >= 4]
+        if len(parts) > 1:
+            pieces.extend(parts)
+    rng.shuffle(pieces)
+    return [Example(text, "smsa-piece") for text in pieces[:limit]]
+
+
+def teacher_version(path: Path) -> str:
+    from app.nlp.transformer import weights_hash
+
+    return f"{path.name}-{weights_hash(path)}"
+
+
+def teacher_sentiment(
+    path: Path, texts: Sequence[str], id2label: dict[int, str], temperature: float
+) -> np.ndarray:
+    """The teacher's softened sentiment distribution per (normalised) text, in our label order."""
+    import warnings
+
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        path, local_files_only=True, dtype=torch.float32
+    ).eval()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    theirs = {name: idx for idx, name in task_slices(model.config.id2label)["sentiment"]}
+    ours = [name for _, name in task_slices(id2label)["sentiment"]]
+    if set(theirs) != set(ours):
+        raise ValueError(f"teacher sentiment labels {sorted(theirs)} differ from {sorted(ours)}")
+    logits = predict_logits(model, tok, texts, 128, desc="teacher")[:, [theirs[n] for n in ours]]
+    z = logits / temperature
+    z -= z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    return (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
+def distillation_loss(student_logits: Any, soft: Any, temperature: float) -> Any:
+    """Hinton et al.'s soft-target loss: T² · KL(teacher ‖ student), both at temperature T."""
+    import torch
+
+    log_p = torch.log_softmax(student_logits / temperature, dim=-1)
+    kl = torch.nn.functional.kl_div(log_p, soft, reduction="batchmean")
+    return kl * temperature**2
+
+
 def train_model(
     *,
     data_dir: Path,
@@ -478,8 +555,14 @@ def train_model(
     epochs: int | None = None,
     feedback: Sequence[Example] = (),
     limit: int | None = None,
+    teacher: Path | None = None,
 ) -> dict[str, Any]:
-    """Train, calibrate and save a model folder; returns a summary dict."""
+    """Train, calibrate and save a model folder; returns a summary dict.
+
+    With ``teacher`` (a model folder, normally the ``teacher`` profile), the student also learns
+    the teacher's softened sentiment distribution on every training text plus single sentences
+    cut from SmSA reviews (knowledge distillation).
+    """
     import torch
 
     prof = PROFILES[profile]
@@ -491,12 +574,17 @@ def train_model(
     started = time.time()
 
     data = assemble(data_dir, seed, feedback)
+    if teacher is not None:
+        pieces = smsa_pieces(data_dir, rng, SMSA_PIECES)
+        data.train.extend(pieces)
+        rng.shuffle(data.train)
+        data.sources["smsa-piece"] = len(pieces)
     train = data.train[:limit] if limit else data.train
     print(f"training examples: {len(train)} {data.sources}")
     train_texts = [normalise(e.text) for e in tqdm(train, desc="normalise", mininterval=2)]
-    valid_texts = [normalise(e.text) for e in data.valid]
 
     image = read_e5_image()
+    # The vocabulary always comes from the whole mix, so a teacher reads what its student reads.
     base_tok, keep = build_tokenizer(image, train_texts)
     tokenizer = wrap_tokenizer(base_tok, max_len=128)
     print(f"vocabulary: {len(keep)} of {len(image.pieces)} e5 pieces")
@@ -504,6 +592,17 @@ def train_model(
     del image
     id2label = model.config.id2label
     groups = {t: [i for i, _ in v] for t, v in task_slices(id2label).items()}
+    if prof.sentiment_only:
+        rows = [i for i, e in enumerate(train) if e.source == "smsa-train"]
+        train, train_texts = [train[i] for i in rows], [train_texts[i] for i in rows]
+        data.valid = [e for e in data.valid if e.source == "smsa-valid"]
+        data.sources = {"smsa-train": len(train)}
+        print(f"sentiment teacher: {len(train)} SmSA training examples")
+    valid_texts = [normalise(e.text) for e in data.valid]
+    soft = None
+    if teacher is not None:
+        soft = torch.from_numpy(teacher_sentiment(teacher, train_texts, id2label, KD_TEMPERATURE))
+    sentiment_cols = groups["sentiment"]
 
     enc = tokenizer(train_texts, truncation=True, max_length=prof.max_len)
     ids = enc["input_ids"]
@@ -545,6 +644,10 @@ def train_model(
                 attn[r, : len(ids[i])] = 1
             logits = model(input_ids=input_ids, attention_mask=attn).logits
             loss = masked_task_loss(logits, masks[batch], groups, TASK_WEIGHTS)
+            if soft is not None:
+                loss = loss + KD_WEIGHT * distillation_loss(
+                    logits[:, sentiment_cols], soft[batch], KD_TEMPERATURE
+                )
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optim.step()
@@ -576,6 +679,7 @@ def train_model(
             "tanggap_abusive_lexicon": True,
             "tanggap_normaliser": "app.nlp.normalise.normalise",
             "tanggap_train_sources": data.sources,
+            "tanggap_teacher": teacher_version(teacher) if teacher is not None else None,
             "tanggap_train_seconds": round(time.time() - started, 1),
         },
     )

@@ -11,12 +11,15 @@ import torch
 from app.nlp.data import NOT_SPAM, Example, abusive_weak_label, augment, read_own_intents
 from app.nlp.labels import INTENTS
 from app.nlp.training import (
+    distillation_loss,
     fit_temperature,
     label_names,
     length_batches,
     masked_task_loss,
+    smsa_pieces,
     target_masks,
     task_slices,
+    teacher_sentiment,
 )
 
 ID2LABEL = dict(enumerate(label_names()))
@@ -89,3 +92,56 @@ def test_own_examples_cover_every_intent_and_augment_keeps_labels() -> None:
 def test_abusive_weak_label() -> None:
     assert abusive_weak_label("dasar g0bl0k lu")
     assert not abusive_weak_label("terima kasih pak")
+
+
+def test_distillation_loss_is_zero_at_the_teacher_and_pulls_toward_it() -> None:
+    teacher_logits = torch.tensor([[2.0, 0.0, -1.0], [-1.0, 0.5, 1.5]])
+    soft = torch.softmax(teacher_logits / 2.0, dim=-1)
+    assert float(distillation_loss(teacher_logits, soft, 2.0)) == pytest_approx(0.0)
+
+    student = torch.zeros(2, 3, requires_grad=True)
+    loss = distillation_loss(student, soft, 2.0)
+    assert float(loss) > 0
+    loss.backward()
+    # Gradient descent raises the logit of the class the teacher prefers.
+    assert float(student.grad[0, 0]) < 0 and float(student.grad[1, 2]) < 0
+
+
+def test_teacher_sentiment_is_a_distribution_in_our_label_order(tiny_model_dir) -> None:
+    texts = ["jalan rusak mohon diperbaiki", "terima kasih pak wali kota", "wkwk"]
+    probs = teacher_sentiment(tiny_model_dir, texts, ID2LABEL, 2.0)
+    assert probs.shape == (3, 3)
+    assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+    # Our head lists the sentiments in another order: the columns follow ours, not the teacher's.
+    flipped = label_names()
+    order = [flipped.index(f"sentiment:{s}") for s in ("negatif", "netral", "positif")]
+    for slot, idx in zip(GROUPS["sentiment"], order, strict=True):
+        flipped[slot] = label_names()[idx]
+    reordered = teacher_sentiment(tiny_model_dir, texts, dict(enumerate(flipped)), 2.0)
+    assert np.allclose(reordered, probs[:, ::-1], atol=1e-6)
+
+
+def test_teacher_without_our_sentiment_labels_is_refused(tiny_model_dir) -> None:
+    import pytest
+
+    names = [n.replace("sentiment:netral", "sentiment:campur") for n in label_names()]
+    with pytest.raises(ValueError, match="sentiment labels"):
+        teacher_sentiment(tiny_model_dir, ["halo"], dict(enumerate(names)), 2.0)
+
+
+def test_smsa_pieces_are_unlabeled_sentences_of_multi_sentence_reviews(tmp_path) -> None:
+    folder = tmp_path / "sentiment" / "smsa"
+    folder.mkdir(parents=True)
+    rows = [
+        "makanannya enak sekali dan murah. tapi parkirnya sempit dan panas sekali\tpositive",
+        "pelayanan buruk\tnegative",
+        "tempat ini biasa saja menurut saya. ok\tneutral",
+    ]
+    (folder / "train.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    pieces = smsa_pieces(tmp_path, random.Random(0), 10)
+    assert sorted(p.text for p in pieces) == [
+        "makanannya enak sekali dan murah.",
+        "tapi parkirnya sempit dan panas sekali",
+    ]
+    assert all(p.sentiment is None and p.intent is None for p in pieces)
+    assert len(smsa_pieces(tmp_path, random.Random(0), 1)) == 1
