@@ -114,6 +114,17 @@ def read_judol_gbennnn(root: Path) -> tuple[list[Example], list[Example]]:
     return train, valid
 
 
+def read_judol_sites(root: Path) -> list[str]:
+    """Gambling site names listed with judol_gbennnn (MIT); empty when the file is absent."""
+    path = root / "spam" / "judol_gbennnn" / "situs_judol.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        return [
+            row["site"].strip() for row in csv.DictReader(fh) if (row.get("site") or "").strip()
+        ]
+
+
 def read_own_intents(path: Path | None = None) -> list[Example]:
     """The project's own written intent examples (`resources/intent_examples.yaml`)."""
     path = path or RESOURCES / "intent_examples.yaml"

@@ -120,6 +120,23 @@ _FRAGMENTS: dict[str, dict[str, list[str]]] = {
             "jadwal posyandu di {place} bulan ini kapan",
             "apakah ada layanan jemput bola perekaman KTP-el untuk lansia di {place}",
         ],
+        # A question often follows a sentence of the writer's situation, not of a problem.
+        "context": [
+            "Anak saya baru lahir bulan lalu.",
+            "Saya baru pindah domisili ke {place}.",
+            "Orang tua saya sudah lansia dan sulit berjalan.",
+            "Saya berencana membuka warung kecil di rumah.",
+            "KTP-el saya rusak karena terkena air.",
+            "Kami pasangan yang baru menikah dan belum punya KK sendiri.",
+            "Saya lulusan SMK dan sedang mencari kerja.",
+            "Saya sudah mengajukan berkas sejak {dur}.",
+            "Suami saya bekerja di luar kota dan jarang pulang.",
+            "Saya pedagang kaki lima di {place}.",
+            "Anak saya akan masuk SD tahun depan.",
+            "Kami tinggal mengontrak di {place}.",
+            "",
+            "",
+        ],
         "ask": ["Mohon penjelasannya.", "Mohon infonya.", "Mohon dibalas.", ""],
     },
     "kritik": {
@@ -137,6 +154,13 @@ _FRAGMENTS: dict[str, dict[str, list[str]]] = {
             "informasi dari akun resmi sering terlambat dan membingungkan",
             "kebijakan ganjil genap ini dibuat tanpa mendengar pendapat warga",
             "penanganan banjir dari dulu begitu-begitu saja tanpa perubahan",
+            "respon call center sangat lambat dan bertahun-tahun tidak ada perbaikan",
+            "aturan baru ini menyulitkan pedagang kecil dan hanya menguntungkan pemodal",
+            "pemkot lebih mementingkan proyek mercusuar daripada kebutuhan dasar warga",
+            "janji perbaikan drainase sejak kampanye sampai sekarang tidak ditepati",
+            "sistem online yang katanya memudahkan justru sering error dan menyulitkan warga",
+            "petugas pelayanan sering tidak ada di tempat pada jam kerja, disiplinnya rendah",
+            "anggaran perjalanan dinas naik terus padahal jalan kampung dibiarkan rusak",
         ],
         "ask": ["Tolong dievaluasi.", "Mohon dibenahi.", "Malu dengan warga.", ""],
     },
@@ -211,7 +235,10 @@ def formal_messages(rng: random.Random, per_intent: dict[str, int]) -> list[tupl
                 break
             body = _fill(rng.choice(parts["body"]), rng)
             opener = _fill(rng.choice(parts["open"]), rng)
-            if not opener:
+            context = _fill(rng.choice(parts.get("context", [""])), rng)
+            if context:  # "Saya baru pindah ke X. Mohon izin bertanya, ..."
+                opener = f"{context} {opener}".strip()
+            if not opener or opener.endswith("."):
                 body = body[0].upper() + body[1:]
             closing = rng.choice(_CLOSINGS) if intent != "apresiasi" else ""
             if body.endswith("?") and rng.random() < 0.3:
@@ -238,3 +265,185 @@ def fake_handle(rng: random.Random) -> str:
     joiner = rng.choice(["", "", "_", "."])
     digits = str(rng.randint(1, 9999)) if rng.random() < 0.85 else ""
     return f"{first}{joiner}{second}{digits}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Online-gambling promotion and its look-alikes
+# ---------------------------------------------------------------------------------------------
+# The open judol set has thousands of spam comments but only a handful of site names, so a
+# model can learn the names (PULAU777 -> "pulau" is spam) instead of the promotion. These
+# generators show many site names in many disguises, and ordinary comments that use the same
+# words (pulau, hoki, menang, gacor, dewa, murah) without promoting anything.
+
+_SITE_HEADS = [
+    "dewa", "raja", "hoki", "naga", "mega", "sultan", "jaya", "bos", "ratu", "garuda",
+    "zeus", "pola", "kilat", "petir", "bintang", "emas", "cuan", "kusuma", "mandala", "weton",
+    "dora", "mpo", "pulau", "gacor", "macan", "elang", "intan", "permata", "sakti", "rezeki",
+    "gold", "royal", "lucky", "star", "king", "queen", "alpha", "hero", "nusa", "kapal",
+]  # fmt: skip
+_SITE_TAILS = [
+    "88", "77", "138", "303", "4d", "toto", "slot", "win", "bet", "play", "168", "777",
+    "99", "69", "qq", "jp", "spin", "hoki", "maxwin", "855", "4dp", "bola",
+]  # fmt: skip
+
+_PROMO = [
+    "main di {site} auto jp terus",
+    "{site} lagi gacor parah hari ini",
+    "modal receh bisa wd jutaan di {site}",
+    "rezeki nomplok berkat {site}, alhamdulillah",
+    "cobain {site} dijamin nggak nyesel",
+    "{site} emang beda, sekali spin langsung maxwin",
+    "yang lagi butuh cuan merapat ke {site}",
+    "gabung {site} sekarang, bonus new member 100%",
+    "depo 20k di {site} pulang bawa 2jt",
+    "cuma {site} yang bayar kemenangan tanpa ribet",
+    "lagi bokek? main {site} aja, pola gacor tiap malam",
+    "ketik {site} di google, rtp tinggi hari ini",
+    "berkat {site} cicilan motor lunas",
+    "{site} situs terpercaya, wd cepat kilat",
+    "akhirnya jp juga di {site}, makasih min",
+    "isengiseng main di {site} eh dapet scatter",
+    "info slot gacor ada di {site}",
+    "yang belum kenal {site} rugi banget",
+    "{site} bikin betah, menang terus",
+    "hasil main {site} semalam buat bayar kontrakan",
+    "pecah lagi di {site}, gas terus bosku",
+    "mau cuan tanpa kerja? {site} jawabannya",
+    "satu kata buat {site}: mantap",
+    "{site} modal kecil untung besar",
+    "udah coba {site} belum? sultan semua yang main di sana",
+    "kerja capek gaji segitu, mending {site}",
+    "{site} anti rungkad, buktikan sendiri",
+    "link {site} ada di bio ya",
+]  # fmt: skip
+
+_BAIT_HAM = [
+    "liburan ke pulau derawan airnya jernih banget",
+    "semoga timnas menang lagi malam ini",
+    "hoki banget dapat tiket konser di menit terakhir",
+    "suara penyanyinya gacor parah, merinding",
+    "beli di pasar lebih murah daripada di minimarket",
+    "dewa gitar indonesia memang beda kelas",
+    "raja ampat itu surga dunia, wajib ke sana sekali seumur hidup",
+    "menang lomba tujuh belasan dapat hadiah kipas angin",
+    "rezeki anak soleh, dapat diskon makan siang",
+    "modal nekat buka usaha bakso, alhamdulillah laris",
+    "harganya 25 ribu aja kak, murah meriah",
+    "burung kenari tetangga gacor tiap pagi",
+    "pulau bawean indah, sayang jarang ada yang tahu",
+    "semoga rezekinya lancar terus buat pedagang kecil",
+    "cuma hoki atau memang jago ya mainnya tadi",
+    "timnya main cantik, kemenangannya layak",
+    "beli motor bekas 8 juta masih mulus",
+    "kapan giveaway lagi min, mau ikut",
+    "nonton final di rumah aja, nggak usah taruhan",
+    "kapal ferry ke pulau seribu berangkat jam berapa ya",
+    "dapat doorprize kulkas waktu jalan sehat kemarin",
+    "naga di film itu efeknya keren banget",
+    "sultan mah bebas, beli mobil kayak beli kerupuk",
+    "bintang tamu acaranya siapa min",
+    "emas antam naik lagi hari ini",
+    "dulu main layangan sampai sore, menang terus lawan anak kampung sebelah",
+    "kalah menang tetap dukung garuda",
+    "angka 777 di plat nomor mobil itu keren",
+    "jualan kue lebaran untungnya lumayan buat tambah modal",
+    "nabung receh tiap hari akhirnya bisa beli hp",
+    "pola makan sehat bikin badan lebih enak",
+    "jackpot banget ketemu warung enak di pinggir jalan",
+    "mohon berantas judi online, banyak tetangga saya terjerat utang",
+    "tolong blokir situs slot, anak muda di kampung kami kecanduan",
+    "iklan judol di komentar makin banyak, admin tolong hapus",
+    "spin sepeda di gym bikin pegal",
+    "cuan dari jualan online lumayan buat ibu rumah tangga",
+    "ratu bulutangkis kita juara lagi",
+    "macan tutul di kebun binatang baru punya anak",
+    "promo tiket kereta murah buat mudik",
+]  # fmt: skip
+
+# Styled alphabets (start code points of A and a; digits separately) spammers write in.
+_STYLES = [
+    (0x1D400, 0x1D41A),  # bold
+    (0x1D468, 0x1D482),  # bold italic
+    (0x1D5D4, 0x1D5EE),  # sans bold
+    (0x1D63C, 0x1D656),  # sans bold italic
+    (0x1D608, 0x1D622),  # sans italic
+    (0xFF21, 0xFF41),  # fullwidth
+]
+_DIGIT_STYLES = [0x1D7CE, 0x1D7EC, 0x1D7F6, 0xFF10]
+_LOOKALIKE = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "r": "я"}
+_LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5"}
+
+
+def site_name(rng: random.Random, sites: list[str]) -> str:
+    """A gambling site name: from ``sites`` (the open list) or made up from parts."""
+    if sites and rng.random() < 0.5:
+        return rng.choice(sites)
+    head = rng.choice(_SITE_HEADS)
+    if rng.random() < 0.3:
+        head += rng.choice(_SITE_HEADS)
+    return head + rng.choice(_SITE_TAILS)
+
+
+def disguise(name: str, rng: random.Random) -> str:
+    """Write a name the way spam does: styled letters, spaced out, look-alikes, leetspeak."""
+    style = rng.random()
+    chars = list(name.upper() if rng.random() < 0.7 else name)
+    if style < 0.15:
+        return "".join(chars)
+    if style < 0.25:
+        return "".join(_LEET.get(c.lower(), c) if rng.random() < 0.5 else c for c in chars)
+    upper, lower = rng.choice(_STYLES)
+    digit = rng.choice(_DIGIT_STYLES)
+    mixed = rng.random() < 0.3
+
+    def one(ch: str) -> str:
+        nonlocal upper, lower, digit
+        if mixed:
+            upper, lower = rng.choice(_STYLES)
+        if ch.isdigit():
+            return chr(digit + int(ch))
+        if "A" <= ch <= "Z":
+            return chr(upper + ord(ch) - 65)
+        if "a" <= ch <= "z":
+            if rng.random() < 0.15 and ch in _LOOKALIKE:
+                return _LOOKALIKE[ch]
+            return chr(lower + ord(ch) - 97)
+        return ch
+
+    out = [one(c) if rng.random() < 0.92 else c for c in chars]
+    joiner = " " if style > 0.8 else ""
+    text = joiner.join(out)
+    if rng.random() < 0.3:
+        mark = rng.choice(["🔥", "⚡", "✨", "⭐", "🎯", "💰", "♠", "🚩"])
+        text = f"{mark}{text}{mark}"
+    return text
+
+
+def judol_messages(rng: random.Random, sites: list[str], count: int) -> list[str]:
+    """Gambling promotion comments with disguised site names (the project's own phrasing)."""
+    out: set[str] = set()
+    for _ in range(count * 3):
+        if len(out) >= count:
+            break
+        text = rng.choice(_PROMO).format(site=disguise(site_name(rng, sites), rng))
+        if rng.random() < 0.3:
+            text = text.lower()
+        out.add(text)
+    return sorted(out)
+
+
+def bait_comments(rng: random.Random, count: int) -> list[str]:
+    """Ordinary comments with words that gambling names borrow (none of them promotion)."""
+    out: set[str] = set()
+    for _ in range(count * 4):
+        if len(out) >= count:
+            break
+        text = rng.choice(_BAIT_HAM)
+        if rng.random() < 0.4:
+            text = f"{text} {rng.choice(_BAIT_HAM)}"
+        if rng.random() < 0.3:
+            text = f"{fake_handle(rng)} {text}"
+        if rng.random() < 0.3:
+            text += " " + rng.choice(["😂", "🔥", "👍", "🤲", "😍", "wkwk", "mantap", "aamiin"])
+        out.add(text)
+    return sorted(out)

@@ -37,13 +37,14 @@ from app.nlp.data import (
     augment,
     read_emot,
     read_judol_gbennnn,
+    read_judol_sites,
     read_own_intents,
     read_smsa,
     weak_intent,
 )
 from app.nlp.labels import INTENTS, SENTIMENTS
 from app.nlp.normalise import normalise
-from app.nlp.synth import fake_handle, formal_messages
+from app.nlp.synth import bait_comments, fake_handle, formal_messages, judol_messages
 
 TASKS: tuple[str, ...] = ("intent", "sentiment", "abusive")
 ABUSIVE_LABELS: tuple[str, ...] = ("no", "yes")
@@ -314,12 +315,16 @@ class TrainData:
 # Generated letter-like citizen messages per intent (see `app.nlp.synth`).
 FORMAL_PER_INTENT = {
     "keluhan": 400,
-    "pertanyaan": 300,
-    "kritik": 150,
+    "pertanyaan": 400,
+    "kritik": 200,
     "saran": 150,
     "apresiasi": 120,
     "lainnya": 60,
 }
+
+
+SYNTH_SPAM = 1500  # generated gambling promotion (`app.nlp.synth.judol_messages`)
+SYNTH_BAIT = 800  # generated ordinary comments with gambling-name words
 
 
 def with_handle(ex: Example, rng: random.Random, rate: float) -> Example:
@@ -359,6 +364,12 @@ def assemble(
         Example(text, "own-formal", intent=intent, sentiment=DEFAULT_SENTIMENT[intent])
         for text, intent in formal_messages(rng, FORMAL_PER_INTENT)
     ]
+    # Many disguised site names in promotion, and ordinary comments with the same words.
+    promo = [
+        Example(text, "own-judol", intent="spam")
+        for text in judol_messages(rng, read_judol_sites(data_dir), SYNTH_SPAM)
+    ]
+    bait = [Example(text, "own-bait", intent=NOT_SPAM) for text in bait_comments(rng, SYNTH_BAIT)]
     feedback_all = []
     for ex in feedback:
         feedback_all.extend([ex] * 3)  # reviewer corrections weigh more than weak labels
@@ -369,7 +380,7 @@ def assemble(
     ham = [with_handle(ex, rng, 0.2) for ex in ham]
     own_all = [with_handle(ex, rng, 0.1) for ex in own_all]
 
-    train = smsa + emot + spam + ham + weak + own_all + formal + feedback_all
+    train = smsa + emot + spam + ham + weak + own_all + formal + promo + bait + feedback_all
     smsa_valid = read_smsa(data_dir, "valid")
     valid = smsa_valid + judol_valid + own_valid
     for ex in train + valid:
