@@ -447,3 +447,112 @@ def bait_comments(rng: random.Random, count: int) -> list[str]:
             text += " " + rng.choice(["😂", "🔥", "👍", "🤲", "😍", "wkwk", "mantap", "aamiin"])
         out.add(text)
     return sorted(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Short and frustrated reports
+# ---------------------------------------------------------------------------------------------
+# Real reports are often a bare fragment ("jalan depan sekolah rusak") or carry anger after
+# several tries ("sudah lapor tiga kali, percuma"). Both are still `keluhan`: a concrete problem
+# at a place. Without them a model reads short or angry text as `kritik`.
+
+_TERSE_PROBLEMS = [
+    "jalan {place} rusak", "jalan {place} berlubang", "lubang dalam di {place}",
+    "lampu jalan {place} mati", "pju {place} mati total", "got {place} mampet",
+    "saluran {place} buntu", "sampah numpuk di {place}", "banjir lagi di {place}",
+    "air pdam {place} mati", "pohon {place} hampir tumbang", "dahan pohon {place} kena kabel",
+    "paving {place} ambles", "tutup got {place} hilang", "parkir liar {place}",
+    "pengamen dan anjal di {place}", "bau sampah di {place}", "kabel menjuntai di {place}",
+    "tembok saluran {place} jebol", "genangan {place} gak surut-surut",
+    "berkas kk saya belum jadi", "ktp saya sudah {dur} belum jadi", "bansos ibu saya belum cair",
+    "lampu merah {place} mati", "jembatan {place} retak", "trotoar {place} dipakai jualan",
+    "orang bakar sampah tiap sore di {place}", "suara karaoke {place} sampai jam 2 pagi",
+]  # fmt: skip
+_TERSE_TAILS = [
+    "", "", "", "mohon dicek", "tolong diperbaiki", "mohon ditindak", "bahaya buat anak-anak",
+    "sudah {dur}", "kapan diperbaiki", "tolong segera",
+]  # fmt: skip
+_FRUSTRATION = [
+    "sudah lapor berkali-kali belum ada tindakan", "percuma lapor kalau tidak ditanggapi",
+    "kesal, sudah {dur} begini", "kecewa, laporan saya kemarin tidak ada kabar",
+    "ini laporan ketiga saya", "jangan cuma janji", "warga sudah capek", "parah banget",
+    "masak dibiarkan terus", "tolong jangan di-php lagi",
+]  # fmt: skip
+
+
+def terse_reports(rng: random.Random, count: int) -> list[str]:
+    """Short informal reports of a concrete problem, some with anger after earlier reports."""
+    out: set[str] = set()
+    for _ in range(count * 4):
+        if len(out) >= count:
+            break
+        text = _fill(rng.choice(_TERSE_PROBLEMS), rng)
+        tail = _fill(rng.choice(_TERSE_TAILS), rng)
+        if tail:
+            text = f"{text}, {tail}"
+        if rng.random() < 0.35:
+            text = f"{text}. {_fill(rng.choice(_FRUSTRATION), rng)}"
+        if rng.random() < 0.5:
+            text = text.lower()
+        elif rng.random() < 0.5:
+            text = text[0].upper() + text[1:]
+        if rng.random() < 0.3:
+            text += rng.choice(["!!", "...", " 🙏", " 😡", "."])
+        out.add(text)
+    return sorted(out)
+
+
+# A first-person account of one service failure ("Kemarin saya ke kelurahan ... tapi ...") is a
+# `keluhan` even when it is long and disappointed; opinions about service in general are `kritik`.
+_STORY_START = [
+    "Kemarin saya ke {office} untuk {errand}.",
+    "Tanggal 3 lalu saya datang ke {office} mau {errand}.",
+    "Saya sudah daftar online untuk {errand} di {office}.",
+    "Minggu lalu ibu saya ke {office} untuk {errand}.",
+    "Saya mau {errand}, sudah bolak-balik ke {office}.",
+    "Anak saya perlu {errand}, jadi saya ke {office}.",
+    "Pagi tadi saya antre di {office} untuk {errand}.",
+]
+_STORY_ERRANDS = [  # (office, errand) pairs that belong together
+    ("kelurahan", "minta surat keterangan"), ("kelurahan", "urus surat pindah"),
+    ("dispendukcapil", "mengurus KK"), ("dispendukcapil", "cetak KTP-el"),
+    ("dispendukcapil", "urus akta kelahiran"), ("puskesmas", "minta surat rujukan"),
+    ("RSUD", "daftar rawat inap"), ("kantor BPJS", "daftar BPJS"), ("dinas sosial", "cek bansos"),
+    ("kantor PDAM", "ganti meteran air"), ("sekolah", "daftar sekolah zonasi"),
+    ("kantor pajak daerah", "bayar PBB"), ("mal pelayanan publik", "urus izin usaha"),
+]  # fmt: skip
+_STORY_FAILURE = [
+    "Berkas sudah lengkap tapi katanya data belum masuk sistem.",
+    "Sudah menunggu {dur} tapi belum jadi juga.",
+    "Petugasnya bilang suruh balik lagi besok terus.",
+    "Di aplikasi selalu gagal dan muncul tulisan merah.",
+    "Saya malah diminta bayar di luar ketentuan.",
+    "Nama saya ternyata tidak terdaftar padahal tahun lalu dapat.",
+    "Antrean sudah ditutup jam 10 padahal jadwalnya sampai siang.",
+    "Petugasnya tidak ada di tempat dari pagi.", "Saya dilempar dari loket satu ke loket lain.",
+]  # fmt: skip
+_STORY_FEELING = [
+    "", "", "Saya kecewa sekali.", "Jujur kami kerepotan.", "Kasihan warga yang jauh rumahnya.",
+    "Padahal saya sudah izin kerja.", "Ini sudah kedua kalinya.",
+]  # fmt: skip
+_STORY_ASK = [
+    "Mohon dibantu.", "Mohon ditindaklanjuti.", "Bagaimana solusinya?", "Tolong dicek datanya.",
+    "Mohon petugasnya ditegur.", "",
+]  # fmt: skip
+
+
+def service_stories(rng: random.Random, count: int) -> list[str]:
+    """First-person accounts of one concrete service failure, often disappointed (keluhan)."""
+    out: set[str] = set()
+    for _ in range(count * 4):
+        if len(out) >= count:
+            break
+        office, errand = rng.choice(_STORY_ERRANDS)
+        start = rng.choice(_STORY_START).format(office=office, errand=errand)
+        parts = [start, _fill(rng.choice(_STORY_FAILURE), rng)]
+        parts += [rng.choice(_STORY_FEELING), rng.choice(_STORY_ASK)]
+        text = " ".join(p for p in parts if p)
+        if rng.random() < 0.3:
+            text = text.lower()
+        out.add(text)
+    return sorted(out)

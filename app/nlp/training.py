@@ -44,7 +44,14 @@ from app.nlp.data import (
 )
 from app.nlp.labels import INTENTS, SENTIMENTS
 from app.nlp.normalise import normalise
-from app.nlp.synth import bait_comments, fake_handle, formal_messages, judol_messages
+from app.nlp.synth import (
+    bait_comments,
+    fake_handle,
+    formal_messages,
+    judol_messages,
+    service_stories,
+    terse_reports,
+)
 
 TASKS: tuple[str, ...] = ("intent", "sentiment", "abusive")
 ABUSIVE_LABELS: tuple[str, ...] = ("no", "yes")
@@ -325,6 +332,8 @@ FORMAL_PER_INTENT = {
 
 SYNTH_SPAM = 1500  # generated gambling promotion (`app.nlp.synth.judol_messages`)
 SYNTH_BAIT = 800  # generated ordinary comments with gambling-name words
+SYNTH_TERSE = 600  # generated short or angry reports of a concrete problem (keluhan)
+SYNTH_STORIES = 500  # generated first-person accounts of a service failure (keluhan)
 
 
 def with_handle(ex: Example, rng: random.Random, rate: float) -> Example:
@@ -370,6 +379,14 @@ def assemble(
         for text in judol_messages(rng, read_judol_sites(data_dir), SYNTH_SPAM)
     ]
     bait = [Example(text, "own-bait", intent=NOT_SPAM) for text in bait_comments(rng, SYNTH_BAIT)]
+    terse = [
+        Example(text, "own-terse", intent="keluhan", sentiment=DEFAULT_SENTIMENT["keluhan"])
+        for text in terse_reports(rng, SYNTH_TERSE)
+    ]
+    terse += [
+        Example(text, "own-story", intent="keluhan", sentiment=DEFAULT_SENTIMENT["keluhan"])
+        for text in service_stories(rng, SYNTH_STORIES)
+    ]
     feedback_all = []
     for ex in feedback:
         feedback_all.extend([ex] * 3)  # reviewer corrections weigh more than weak labels
@@ -380,7 +397,7 @@ def assemble(
     ham = [with_handle(ex, rng, 0.2) for ex in ham]
     own_all = [with_handle(ex, rng, 0.1) for ex in own_all]
 
-    train = smsa + emot + spam + ham + weak + own_all + formal + promo + bait + feedback_all
+    train = smsa + emot + spam + ham + weak + own_all + formal + promo + bait + terse + feedback_all
     smsa_valid = read_smsa(data_dir, "valid")
     valid = smsa_valid + judol_valid + own_valid
     for ex in train + valid:
@@ -496,7 +513,7 @@ def predict_logits(
 
 KD_TEMPERATURE = 2.0
 KD_WEIGHT = 1.0
-SMSA_PIECES = 8000
+SMSA_PIECES = 16000
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -665,7 +682,7 @@ def train_model(
             sched.step()
             optim.zero_grad(set_to_none=True)
             step += 1
-            running = 0.98 * running + 0.02 * float(loss) if bi else float(loss)
+            running = 0.98 * running + 0.02 * loss.item() if bi else loss.item()
             if bi % 20 == 0:
                 bar.set_postfix(loss=f"{running:.3f}")
 

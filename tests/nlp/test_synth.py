@@ -11,7 +11,9 @@ from app.nlp.synth import (
     fake_handle,
     formal_messages,
     judol_messages,
+    service_stories,
     site_name,
+    terse_reports,
 )
 
 
@@ -67,3 +69,18 @@ def test_fake_handles_look_like_user_names() -> None:
     handles = [fake_handle(rng) for _ in range(100)]
     assert all(" " not in h and h == h.lower() for h in handles)
     assert sum(any(c.isdigit() for c in h) for h in handles) > 60
+
+
+def test_terse_reports_are_short_unique_and_filled() -> None:
+    out = terse_reports(random.Random(6), 300)
+    assert len(out) == 300 and len(set(out)) == 300
+    assert all("{" not in t for t in out)
+    assert max(len(t.split()) for t in out) < 40
+    assert any("lapor" in t.lower() for t in out), "some carry anger after earlier reports"
+
+
+def test_service_stories_tell_one_failure_in_the_first_person() -> None:
+    out = service_stories(random.Random(7), 300)
+    assert len(out) == 300 and len(set(out)) == 300
+    assert all("{" not in t for t in out)
+    assert all("saya" in t.lower() for t in out)
