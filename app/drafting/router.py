@@ -15,6 +15,8 @@ from app.drafting.schemas import (
     ACCOUNT_PATTERN,
     AccountIn,
     AccountPublic,
+    ClassifyIn,
+    ClassifyOut,
     DraftIn,
     DraftOut,
     KbEntryIn,
@@ -39,6 +41,21 @@ def _entry(row: KbEntry) -> KbEntryPublic:
 
 def _account(row: Account) -> AccountPublic:
     return AccountPublic.model_validate(row, from_attributes=True)
+
+
+@router.post("/classify", response_model=ClassifyOut)
+def classify_text(
+    body: ClassifyIn, settings: SettingsDep, classifier: ClassifierDep, _: AnyKey
+) -> ClassifyOut:
+    """Intent, sentiment, abuse and calibrated scores of one text; stores nothing."""
+    prediction = service.classify_text(settings=settings, classifier=classifier, text=body.text)
+    return ClassifyOut(
+        intent=prediction.intent,
+        sentiment=prediction.sentiment,
+        abusive=prediction.abusive,
+        scores=prediction.scores,
+        model_version=classifier.model_version,
+    )
 
 
 @router.post("/draft", response_model=DraftOut)

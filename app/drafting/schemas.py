@@ -24,6 +24,25 @@ class DraftIn(BaseModel):
     author: str | None = Field(default=None, max_length=200, description="Handle to greet.")
 
 
+class ClassifyIn(BaseModel):
+    """A text to classify; nothing is stored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="Comment text (limit: TANGGAP_MAX_TEXT_CHARS).")
+
+
+class ClassifyOut(BaseModel):
+    intent: str
+    sentiment: str
+    abusive: bool
+    scores: dict[str, Any] = Field(
+        description='Calibrated probabilities: {"intent": {label: p}, "sentiment": {...}, '
+        '"abusive": p}.'
+    )
+    model_version: str
+
+
 class KbRef(BaseModel):
     """The knowledge-base entry a draft used (`id` is null for entries from YAML files)."""
 

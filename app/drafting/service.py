@@ -25,6 +25,7 @@ from app.drafting.knowledge import (
 from app.errors import NotFound, ValidationFailed
 from app.nlp.classifier import Classifier, Prediction
 from app.nlp.labels import TONES
+from app.pipeline import classify
 from app.tables import Account, KbEntry, utcnow
 
 DEMO_ACCOUNT = "demo-disdukcapil"
@@ -371,6 +372,18 @@ class StatelessDraft:
     tone: str
     account: str
     result: DraftResult
+
+
+def classify_text(*, settings: Settings, classifier: Classifier, text: str) -> Prediction:
+    """Classify one text for a caller that stores nothing (the stateless classify API)."""
+    if len(text) > settings.max_text_chars:
+        raise ValidationFailed(
+            "Text too long.", details={"max_chars": settings.max_text_chars, "chars": len(text)}
+        )
+    if not text.strip():
+        raise ValidationFailed("Text is empty.", details={"field": "text"})
+    [prediction] = classify(classifier, [text])
+    return prediction
 
 
 def draft_text(

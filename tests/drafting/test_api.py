@@ -110,3 +110,39 @@ def test_kb_and_account_crud_with_roles(client: TestClient, make_key, engine) ->
     with Session(engine) as s:
         actions = {e.action for e in s.exec(select(AuditEvent)).all()}
     assert {"kb.created", "kb.updated", "kb.imported", "kb.deleted", "account.created"} <= actions
+
+
+def test_stateless_classify_returns_the_labels_and_stores_nothing(
+    client: TestClient, make_key, engine, classifier
+) -> None:  # type: ignore[no-untyped-def]
+    integration = make_key("integration")
+    r = client.post(
+        "/api/v1/classify", json={"text": "𝑲𝑰𝑵𝑮𝟑𝟐𝟖 slot gacor maxwin"}, headers=integration
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert set(body) == {"intent", "sentiment", "abusive", "scores", "model_version"}
+    assert body["intent"] == "spam" and body["model_version"] == classifier.model_version
+    assert abs(sum(body["scores"]["intent"].values()) - 1) < 1e-3
+    question = client.post(
+        "/api/v1/classify", json={"text": "min, syarat bikin KTP apa aja?"}, headers=integration
+    ).json()
+    assert question["intent"] == "pertanyaan"
+    with Session(engine) as s:
+        assert s.exec(select(Comment)).all() == []
+
+
+def test_stateless_classify_rejects_bad_input_with_a_typed_error(
+    client: TestClient, make_key, settings
+) -> None:  # type: ignore[no-untyped-def]
+    key = make_key("integration")
+    for payload in ({"text": ""}, {"text": "   "}, {}, {"text": "ok", "extra": 1}):
+        r = client.post("/api/v1/classify", json=payload, headers=key)
+        assert r.status_code == 422, payload
+        assert r.json()["error"]["code"]
+    too_long = client.post(
+        "/api/v1/classify", json={"text": "a" * (settings.max_text_chars + 1)}, headers=key
+    )
+    assert too_long.status_code == 422
+    assert too_long.json()["error"]["details"]["max_chars"] == settings.max_text_chars
+    assert client.post("/api/v1/classify", json={"text": "halo"}).status_code == 401
