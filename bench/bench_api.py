@@ -103,8 +103,15 @@ def main() -> int:
             client.get("/api/v1/drafts?status=pending&limit=50").raise_for_status()
             return (time.perf_counter() - start) * 1000
 
+        def classify(i: int) -> float:
+            start = time.perf_counter()
+            r = client.post("/api/v1/classify", json={"text": SAMPLES[i % len(SAMPLES)]})
+            r.raise_for_status()
+            return (time.perf_counter() - start) * 1000
+
         report = {}
-        for name, fn in (("ingest", ingest), ("queue_read", read)):
+        scenarios = (("ingest", ingest), ("queue_read", read), ("classify", classify))
+        for name, fn in scenarios:
             t0 = time.perf_counter()
             with ThreadPoolExecutor(args.concurrency) as pool:
                 latencies = list(pool.map(fn, range(args.requests)))
