@@ -15,6 +15,7 @@ Two gaps in the open data are filled here:
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 PLACES = [
     "Jl. Melati RT 03", "depan SDN 5", "Kelurahan Sukamaju", "perumahan Griya Asri blok C",
@@ -224,6 +225,16 @@ def _fill(text: str, rng: random.Random) -> str:
     return text.format(place=rng.choice(PLACES), dur=rng.choice(DURATIONS))
 
 
+def _distinct(make: Callable[[], str], count: int, tries: int = 4) -> list[str]:
+    """Up to ``count`` distinct texts from ``make`` (at most ``count * tries`` calls), sorted."""
+    out: set[str] = set()
+    for _ in range(count * tries):
+        if len(out) >= count:
+            break
+        out.add(make())
+    return sorted(out)
+
+
 def formal_messages(rng: random.Random, per_intent: dict[str, int]) -> list[tuple[str, str]]:
     """Compose polite, letter-like citizen messages: ``[(text, intent), ...]``, no duplicates."""
     out: list[tuple[str, str]] = []
@@ -421,23 +432,20 @@ def disguise(name: str, rng: random.Random) -> str:
 
 def judol_messages(rng: random.Random, sites: list[str], count: int) -> list[str]:
     """Gambling promotion comments with disguised site names (the project's own phrasing)."""
-    out: set[str] = set()
-    for _ in range(count * 3):
-        if len(out) >= count:
-            break
+
+    def make() -> str:
         text = rng.choice(_PROMO).format(site=disguise(site_name(rng, sites), rng))
         if rng.random() < 0.3:
             text = text.lower()
-        out.add(text)
-    return sorted(out)
+        return text
+
+    return _distinct(make, count, tries=3)
 
 
 def bait_comments(rng: random.Random, count: int) -> list[str]:
     """Ordinary comments with words that gambling names borrow (none of them promotion)."""
-    out: set[str] = set()
-    for _ in range(count * 4):
-        if len(out) >= count:
-            break
+
+    def make() -> str:
         text = rng.choice(_BAIT_HAM)
         if rng.random() < 0.4:
             text = f"{text} {rng.choice(_BAIT_HAM)}"
@@ -445,8 +453,9 @@ def bait_comments(rng: random.Random, count: int) -> list[str]:
             text = f"{fake_handle(rng)} {text}"
         if rng.random() < 0.3:
             text += " " + rng.choice(["😂", "🔥", "👍", "🤲", "😍", "wkwk", "mantap", "aamiin"])
-        out.add(text)
-    return sorted(out)
+        return text
+
+    return _distinct(make, count)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -482,10 +491,8 @@ _FRUSTRATION = [
 
 def terse_reports(rng: random.Random, count: int) -> list[str]:
     """Short informal reports of a concrete problem, some with anger after earlier reports."""
-    out: set[str] = set()
-    for _ in range(count * 4):
-        if len(out) >= count:
-            break
+
+    def make() -> str:
         text = _fill(rng.choice(_TERSE_PROBLEMS), rng)
         tail = _fill(rng.choice(_TERSE_TAILS), rng)
         if tail:
@@ -498,8 +505,9 @@ def terse_reports(rng: random.Random, count: int) -> list[str]:
             text = text[0].upper() + text[1:]
         if rng.random() < 0.3:
             text += rng.choice(["!!", "...", " 🙏", " 😡", "."])
-        out.add(text)
-    return sorted(out)
+        return text
+
+    return _distinct(make, count)
 
 
 # A first-person account of one service failure ("Kemarin saya ke kelurahan ... tapi ...") is a
@@ -543,10 +551,8 @@ _STORY_ASK = [
 
 def service_stories(rng: random.Random, count: int) -> list[str]:
     """First-person accounts of one concrete service failure, often disappointed (keluhan)."""
-    out: set[str] = set()
-    for _ in range(count * 4):
-        if len(out) >= count:
-            break
+
+    def make() -> str:
         office, errand = rng.choice(_STORY_ERRANDS)
         start = rng.choice(_STORY_START).format(office=office, errand=errand)
         parts = [start, _fill(rng.choice(_STORY_FAILURE), rng)]
@@ -554,5 +560,6 @@ def service_stories(rng: random.Random, count: int) -> list[str]:
         text = " ".join(p for p in parts if p)
         if rng.random() < 0.3:
             text = text.lower()
-        out.add(text)
-    return sorted(out)
+        return text
+
+    return _distinct(make, count)
