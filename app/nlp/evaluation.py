@@ -348,8 +348,9 @@ def write_model_card(
         "The Surabaya evaluation set is 402 real messages labeled by one engineer reading them "
         "with the issue's definitions, in two rounds (284, then 118 more): about half drawn at "
         "random (seeded), the rest drawn by cue words to find rarer intents; it is kept out of "
-        "training, but the errors on the first round shaped what the team wrote in (4) and (6), "
-        "so it is not a fully blind measure. It is dominated by `keluhan` (as the media centre "
+        "training, but the kinds of error on the first round shaped what the team wrote in (4) "
+        "and (7) (as judol_nafhanugm's shaped (6); no text was copied), so neither is a fully "
+        "blind measure. It is dominated by `keluhan` (as the media centre "
         "is), so macro-F1 is noisy for the small classes.",
         "",
         "## Profiles",
