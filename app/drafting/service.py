@@ -374,12 +374,16 @@ class StatelessDraft:
     result: DraftResult
 
 
-def classify_text(*, settings: Settings, classifier: Classifier, text: str) -> Prediction:
-    """Classify one text for a caller that stores nothing (the stateless classify API)."""
+def _check_length(settings: Settings, text: str) -> None:
     if len(text) > settings.max_text_chars:
         raise ValidationFailed(
             "Text too long.", details={"max_chars": settings.max_text_chars, "chars": len(text)}
         )
+
+
+def classify_text(*, settings: Settings, classifier: Classifier, text: str) -> Prediction:
+    """Classify one text for a caller that stores nothing (the stateless classify API)."""
+    _check_length(settings, text)
     if not text.strip():
         raise ValidationFailed("Text is empty.", details={"field": "text"})
     [prediction] = classify(classifier, [text])
@@ -400,10 +404,7 @@ def draft_text(
     prediction: Prediction | None = None,
 ) -> StatelessDraft:
     """Classify a text and draft its reply; reads the account and KB, stores nothing."""
-    if len(text) > settings.max_text_chars:
-        raise ValidationFailed(
-            "Text too long.", details={"max_chars": settings.max_text_chars, "chars": len(text)}
-        )
+    _check_length(settings, text)
     name = account or settings.default_account
     profile = profile_of(session=session, name=name)
     tone = tone or str(profile.preferences.get("default_tone") or "") or settings.default_tone

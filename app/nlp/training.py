@@ -379,13 +379,14 @@ def assemble(
         for text in judol_messages(rng, read_judol_sites(data_dir), SYNTH_SPAM)
     ]
     bait = [Example(text, "own-bait", intent=NOT_SPAM) for text in bait_comments(rng, SYNTH_BAIT)]
-    terse = [
-        Example(text, "own-terse", intent="keluhan", sentiment=DEFAULT_SENTIMENT["keluhan"])
-        for text in terse_reports(rng, SYNTH_TERSE)
-    ]
-    terse += [
-        Example(text, "own-story", intent="keluhan", sentiment=DEFAULT_SENTIMENT["keluhan"])
-        for text in service_stories(rng, SYNTH_STORIES)
+    # Short or angry reports and first-person service failures: all `keluhan`.
+    reports = [
+        Example(text, source, intent="keluhan", sentiment=DEFAULT_SENTIMENT["keluhan"])
+        for source, texts in (
+            ("own-terse", terse_reports(rng, SYNTH_TERSE)),
+            ("own-story", service_stories(rng, SYNTH_STORIES)),
+        )
+        for text in texts
     ]
     feedback_all = []
     for ex in feedback:
@@ -397,7 +398,9 @@ def assemble(
     ham = [with_handle(ex, rng, 0.2) for ex in ham]
     own_all = [with_handle(ex, rng, 0.1) for ex in own_all]
 
-    train = smsa + emot + spam + ham + weak + own_all + formal + promo + bait + terse + feedback_all
+    train = (
+        smsa + emot + spam + ham + weak + own_all + formal + promo + bait + reports + feedback_all
+    )
     smsa_valid = read_smsa(data_dir, "valid")
     valid = smsa_valid + judol_valid + own_valid
     for ex in train + valid:
