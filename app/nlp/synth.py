@@ -459,6 +459,94 @@ def bait_comments(rng: random.Random, count: int) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Everyday comments with names, model numbers and prices
+# ---------------------------------------------------------------------------------------------
+# Site names are made of parts (dewa + win, kusuma + toto), so a model can learn the parts: an
+# ordinary comment about "edwin" or "xiaomi pad 7" then reads as promotion. Comment sections
+# are full of people's and channels' names, gadgets with model numbers, prices and scores; none
+# of that is promotion. These comments show them, with the same name parts, in ordinary talk.
+
+_PERSONS = [
+    "edwin", "erwin", "darwin", "kevin", "toto", "betty", "alvin", "joko", "bang timo",
+    "kang dede", "mas bayu", "teh rina", "pak jokowi", "bu risma", "jefri", "nando", "raffi",
+    "coach shin", "marselino", "witan", "jordi", "ernando", "mbak nana", "dimas", "ojan",
+    "ustadz adi", "gojo", "naruto", "luffy", "jon", "om deddy", "bang windah", "sule",
+]  # fmt: skip
+_SYLLABLES = [
+    "vo", "lix", "ki", "ko", "vi", "ni", "ar", "zo", "ra", "mi", "tu", "jo", "ka", "no",
+    "ri", "sa", "be", "lo", "da", "win", "to", "bet", "ply", "jp", "qi", "xa", "fe", "du",
+]  # fmt: skip
+_DEVICES = [
+    "xiaomi pad {n}", "redmi note {n}", "poco x{n} pro", "iphone {n} pro max", "galaxy a{n}",
+    "infinix hot {n}", "vivo y{n}", "oppo reno {n}", "realme {n} pro", "honor x{n}c",
+    "ps{n}", "samsung fold {n}", "asus rog phone {n}", "tecno pova {n}", "ipad gen {n}",
+]  # fmt: skip
+_PRICES = ["{n}jt", "{n} juta", "{n}rb", "rp {n}.000", "{n} jeti", "{n}k", "{n} ribu"]
+_EVERYDAY = [
+    "bang {person} review {device} dong", "{device} harganya {price} worth it gak sih",
+    "mending {device} atau {device} buat ngegame", "baru beli {device} {price} kameranya mantap",
+    "kapan {person} upload lagi, udah nunggu dari kemarin", "episode {n} nya kapan keluar min",
+    "adegan {person} di chapter {n} bikin merinding", "timnas kalah {score} tapi mainnya lumayan",
+    "menang {score} itu hoki doang atau emang jago", "{person} mainnya bagus banget tadi malam",
+    "salam dari {city} buat {person}", "terima kasih {person} kontennya selalu bermanfaat",
+    "{person} sama {person} cocok jadi duet", "gajinya cuma {price} sebulan mana cukup",
+    "iq {n} kok bangga", "harga cabai naik jadi {price} per kilo",
+    "lagu {person} yang baru enak banget", "nonton live {person} sampai jam 2 pagi",
+    "{person} kalau ketemu {person} pasti seru", "posisi {person} di film itu kasihan banget",
+    "gw jual {device} bekas {price} aja", "speaker {device} bagus, baterainya awet",
+    "hp {price} sudah dapat {device}", "skor {score} bikin deg-degan sampai menit akhir",
+    "semangat garuda muda, {score} bukan akhir", "channel {channel} paling jujur reviewnya",
+    "makasih udah nonton {channel}, jangan lupa like dan share", "{channel} hadir bang",
+    "{person} bener-bener jago gambarnya", "tiket konser {person} {price}, mahal banget",
+    "main {game} sama {person} seru banget", "ranked {game} susah naik sejak season {n}",
+    "{person} dari dulu konsisten, salut", "video {n} menit tapi daging semua",
+    "kemarin nonton bareng {person} di {city}", "ijazah {person} masih diributin aja",
+]  # fmt: skip
+_CITIES = ["bogor", "garut", "medan", "makassar", "sleman", "cirebon", "bekasi", "palu"]
+_GAMES = ["mobile legends", "free fire", "pubg", "efootball", "minecraft", "valorant"]
+
+
+def invented_name(rng: random.Random) -> str:
+    """A made-up name of a channel or a person (``volix``, ``kikowin``)."""
+    return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3)))
+
+
+def everyday_comments(rng: random.Random, count: int) -> list[str]:
+    """Ordinary comments naming people, channels, gadgets, prices and scores (no promotion)."""
+
+    def person() -> str:
+        return rng.choice(_PERSONS) if rng.random() < 0.6 else invented_name(rng)
+
+    def number() -> str:
+        return str(rng.choice([rng.randint(1, 20), rng.randint(20, 999)]))
+
+    def make() -> str:
+        slots = {
+            "person": person,
+            "channel": lambda: invented_name(rng) + rng.choice(["", "", " tv", " official"]),
+            "device": lambda: rng.choice(_DEVICES).format(n=rng.randint(2, 17)),
+            "price": lambda: rng.choice(_PRICES).format(n=number()),
+            "score": lambda: f"{rng.randint(0, 5)}-{rng.randint(0, 5)}",
+            "n": number,
+            "city": lambda: rng.choice(_CITIES),
+            "game": lambda: rng.choice(_GAMES),
+        }
+        text = rng.choice(_EVERYDAY)
+        for key, fill in slots.items():
+            while "{" + key + "}" in text:
+                text = text.replace("{" + key + "}", fill(), 1)
+        if rng.random() < 0.25:
+            text = f"{fake_handle(rng)} {text}"
+        if rng.random() < 0.3:
+            text += " " + rng.choice(["😂", "🔥", "❤", "🙏", "wkwk", "haha", "😭"])
+        if rng.random() < 0.4:  # many comments are typed (or scraped) without punctuation
+            text = text.replace(",", "").replace("-", " ")
+        return text
+
+    return _distinct(make, count)
+
+
+# ---------------------------------------------------------------------------------------------
 # Short and frustrated reports
 # ---------------------------------------------------------------------------------------------
 # Real reports are often a bare fragment ("jalan depan sekolah rusak") or carry anger after

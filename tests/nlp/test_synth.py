@@ -8,6 +8,7 @@ from app.nlp.normalise import normalise
 from app.nlp.synth import (
     bait_comments,
     disguise,
+    everyday_comments,
     fake_handle,
     formal_messages,
     judol_messages,
@@ -84,3 +85,16 @@ def test_service_stories_tell_one_failure_in_the_first_person() -> None:
     assert len(out) == 300 and len(set(out)) == 300
     assert all("{" not in t for t in out)
     assert all("saya" in t.lower() for t in out)
+
+
+def test_everyday_comments_name_people_gadgets_and_prices_but_promote_nothing() -> None:
+    out = everyday_comments(random.Random(8), 400)
+    assert len(out) == 400 and len(set(out)) == 400
+    assert all("{" not in t and "}" not in t for t in out), "every slot is filled"
+    # The name parts site names are made of appear in ordinary talk ...
+    assert any("win" in t for t in out) and any("toto" in t for t in out)
+    assert sum(any(c.isdigit() for c in t) for t in out) > 150, "model numbers, prices, scores"
+    # ... but never a promotion phrase.
+    promo_words = ("depo", "maxwin", "gacor", "wd ", "slot", "rtp")
+    assert not any(w in t for t in out for w in promo_words)
+    assert everyday_comments(random.Random(8), 400) == out, "the same seed gives the same texts"
