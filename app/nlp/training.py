@@ -21,7 +21,7 @@ import re
 import struct
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ from app.nlp.labels import INTENTS, SENTIMENTS
 from app.nlp.normalise import normalise
 from app.nlp.synth import (
     bait_comments,
+    everyday_comments,
     fake_handle,
     formal_messages,
     judol_messages,
@@ -330,8 +331,10 @@ FORMAL_PER_INTENT = {
 }
 
 
+HAM_ROWS = 12000  # judol_gbennnn non-spam comments (of about 23,600 after the hold-out)
 SYNTH_SPAM = 1500  # generated gambling promotion (`app.nlp.synth.judol_messages`)
 SYNTH_BAIT = 800  # generated ordinary comments with gambling-name words
+SYNTH_EVERYDAY = 1500  # generated ordinary comments with names, model numbers and prices
 SYNTH_TERSE = 600  # generated short or angry reports of a concrete problem (keluhan)
 SYNTH_STORIES = 500  # generated first-person accounts of a service failure (keluhan)
 
@@ -350,6 +353,8 @@ def assemble(
     rng = random.Random(seed)
     smsa = read_smsa(data_dir, "train")
     emot = read_emot(data_dir, "train")
+    for ex in smsa + emot:  # reviews and tweets: whatever their intent, not gambling promotion
+        ex.intent = NOT_SPAM
     judol_train, judol_valid = read_judol_gbennnn(data_dir)
     own = read_own_intents()
     own_train = [e for e in own if _stable_bucket(e.text) >= 15]
@@ -364,7 +369,7 @@ def assemble(
         label = weak_intent(ex.text)
         if label:
             weak.append(Example(ex.text, "judol_gbennnn-weak", intent=label))
-    spam, ham = spam[:3000], ham[:6000]
+    spam, ham = spam[:3000], ham[:HAM_ROWS]
 
     own_all = list(own_train)
     for ex in own_train:
@@ -379,6 +384,10 @@ def assemble(
         for text in judol_messages(rng, read_judol_sites(data_dir), SYNTH_SPAM)
     ]
     bait = [Example(text, "own-bait", intent=NOT_SPAM) for text in bait_comments(rng, SYNTH_BAIT)]
+    bait += [
+        Example(text, "own-everyday", intent=NOT_SPAM)
+        for text in everyday_comments(rng, SYNTH_EVERYDAY)
+    ]
     # Short or angry reports and first-person service failures: all `keluhan`.
     reports = [
         Example(text, source, intent="keluhan", sentiment=DEFAULT_SENTIMENT["keluhan"])
@@ -516,15 +525,15 @@ def predict_logits(
 
 KD_TEMPERATURE = 2.0
 KD_WEIGHT = 1.0
-SMSA_PIECES = 16000
+SMSA_PIECES = 24000  # all of them (about 23,600)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def smsa_pieces(data_dir: Path, rng: random.Random, limit: int) -> list[Example]:
     """Single sentences (4+ words) cut from multi-sentence SmSA training reviews, unlabeled.
 
-    A review's label does not hold for each of its sentences, so these rows carry no hard label:
-    only the teacher's soft sentiment.
+    A review's label does not hold for each of its sentences, so these rows carry no hard
+    sentiment label, only the teacher's soft sentiment (and intent "anything but spam").
     """
     pieces = []
     for ex in read_smsa(data_dir, "train"):
@@ -532,7 +541,7 @@ def smsa_pieces(data_dir: Path, rng: random.Random, limit: int) -> list[Example]
         if len(parts) > 1:
             pieces.extend(parts)
     rng.shuffle(pieces)
-    return [Example(text, "smsa-piece") for text in pieces[:limit]]
+    return [Example(text, "smsa-piece", intent=NOT_SPAM) for text in pieces[:limit]]
 
 
 def teacher_version(path: Path) -> str:
@@ -625,7 +634,9 @@ def train_model(
     groups = {t: [i for i, _ in v] for t, v in task_slices(id2label).items()}
     if prof.sentiment_only:
         rows = [i for i, e in enumerate(train) if e.source == "smsa-train"]
-        train, train_texts = [train[i] for i in rows], [train_texts[i] for i in rows]
+        # The teacher learns sentiment (and the weak abusive labels), not the "not spam" intent.
+        train = [replace(train[i], intent=None) for i in rows]
+        train_texts = [train_texts[i] for i in rows]
         data.valid = [e for e in data.valid if e.source == "smsa-valid"]
         data.sources = {"smsa-train": len(train)}
         print(f"sentiment teacher: {len(train)} SmSA training examples")

@@ -129,7 +129,7 @@ def test_teacher_without_our_sentiment_labels_is_refused(tiny_model_dir) -> None
         teacher_sentiment(tiny_model_dir, ["halo"], dict(enumerate(names)), 2.0)
 
 
-def test_smsa_pieces_are_unlabeled_sentences_of_multi_sentence_reviews(tmp_path) -> None:
+def test_smsa_pieces_are_sentences_of_multi_sentence_reviews_without_sentiment(tmp_path) -> None:
     folder = tmp_path / "sentiment" / "smsa"
     folder.mkdir(parents=True)
     rows = [
@@ -143,5 +143,6 @@ def test_smsa_pieces_are_unlabeled_sentences_of_multi_sentence_reviews(tmp_path)
         "makanannya enak sekali dan murah.",
         "tapi parkirnya sempit dan panas sekali",
     ]
-    assert all(p.sentiment is None and p.intent is None for p in pieces)
+    assert all(p.sentiment is None for p in pieces), "only the teacher's soft sentiment"
+    assert all(p.intent == NOT_SPAM for p in pieces), "reviews are not gambling promotion"
     assert len(smsa_pieces(tmp_path, random.Random(0), 1)) == 1
