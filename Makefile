@@ -51,7 +51,7 @@ bench: install
 	$(BIN)/tanggap bench classify
 
 ## Rebuild the shipped classifier from the open data sets: the 12-layer sentiment teacher
-## (~20 min on 2 cores, kept out of git), then the fast model distilled from it (~25 min).
+## (~45 min on 2 cores, kept out of git), then the fast model distilled from it (~57 min).
 DATA ?= ../shared/data
 model: install
 	$(BIN)/tanggap train --profile teacher --data-dir $(DATA) --output models/tanggap-teacher

@@ -330,8 +330,8 @@ def write_model_card(
         "and its non-spam rows with a partial label 'any intent but spam' (the loss sums the "
         "allowed classes' probability), the same partial label on SmSA and EmoT texts (reviews "
         "and tweets: whatever they are, not gambling promotion); (3) non-spam judol_gbennnn "
-        "comments that match one of "
-        "three high-precision rules (saran / apresiasi / pertanyaan cue phrases) get that label; "
+        "comments that match one of three high-precision rules (saran / apresiasi / "
+        "pertanyaan cue phrases) get that label; "
         "(4) letter-like citizen messages composed from the team's own fragments "
         "(`app/nlp/synth.py`: greeting, problem and place, request, 'terima kasih'), so that a "
         "polite closing does not read as praise; (5) made-up user names with digits "
@@ -355,16 +355,15 @@ def write_model_card(
         "random (seeded), the rest drawn by cue words to find rarer intents; it is kept out of "
         "training, but the kinds of error on the first round shaped what the team wrote in (4) "
         "and (7) (as judol_nafhanugm's shaped (6) and (8); no text was copied), so neither is "
-        "a fully "
-        "blind measure. It is dominated by `keluhan` (as the media centre "
-        "is), so macro-F1 is noisy for the small classes.",
+        "a fully blind measure. It is dominated by `keluhan` (as the media centre is), so "
+        "macro-F1 is noisy for the small classes.",
         "",
         "## Profiles",
         "",
         "- `fast` (this folder, the default): the first 4 e5-small layers, int8 dynamic "
         "quantisation of the Linear layers at load time (`tanggap_quantize`); "
         f"{config.get('tanggap_train_seconds')} s of training on 2 CPU cores (plus the "
-        "teacher's, when distilled: about 20 min). `make model` rebuilds teacher and student.",
+        "teacher's, when distilled: about 45 min). `make model` rebuilds teacher and student.",
         "- `accurate` (`tanggap train --profile accurate --output models/tanggap-accurate`, then "
         "`TANGGAP_MODEL_DIR=models/tanggap-accurate`): all 12 e5-small layers, 2 epochs, 1,499 s "
         "of training on 2 CPU cores, 54 MB (over the repository's 50 MB budget, so it is built "
