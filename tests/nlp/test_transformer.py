@@ -109,3 +109,44 @@ def test_int8_quantised_load_gives_close_scores(tiny_model_dir: Path) -> None:
     a = plain.predict(["jalan rusak parah"])[0].scores["intent"]
     b = quant.predict(["jalan rusak parah"])[0].scores["intent"]
     assert a == pytest.approx(b, abs=0.05)
+
+
+def test_traced_graph_matches_eager_model(tiny_model_dir: Path) -> None:
+    traced = TransformerClassifier.from_dir(tiny_model_dir)
+    eager = TransformerClassifier.from_dir(tiny_model_dir, trace=False)
+    assert traced.traced and not eager.traced
+    texts = [f"laporan {i} " + "jalan rusak " * (i % 9) for i in range(30)] + TEXTS
+    for a, b in zip(traced.predict(texts), eager.predict(texts), strict=True):
+        assert (a.intent, a.sentiment) == (b.intent, b.sentiment)
+        for task in ("intent", "sentiment"):
+            assert a.scores[task] == pytest.approx(b.scores[task], abs=2e-4)
+        assert a.scores["abusive"] == pytest.approx(b.scores["abusive"], abs=2e-4)
+
+
+def test_failed_trace_falls_back_to_eager(
+    tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torch
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("cannot trace")
+
+    monkeypatch.setattr(torch.jit, "trace", broken)
+    clf = TransformerClassifier.from_dir(tiny_model_dir)
+    assert not clf.traced
+    assert len(clf.predict(["jalan rusak", "halo"])) == 2
+
+
+def test_trace_that_disagrees_is_not_used(
+    tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torch
+
+    def zeros(module: torch.nn.Module, example: tuple[torch.Tensor, ...], **kw: object):
+        return lambda *tensors: torch.zeros(tensors[0].shape[0], len(label_names()))
+
+    monkeypatch.setattr(torch.jit, "trace", zeros)
+    clf = TransformerClassifier.from_dir(tiny_model_dir)
+    assert not clf.traced
+    eager = TransformerClassifier.from_dir(tiny_model_dir, trace=False)
+    assert clf.predict(["halo"])[0].scores == eager.predict(["halo"])[0].scores
