@@ -53,7 +53,12 @@ def _build_fold_map() -> dict[int, str]:
         "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ο": "o", "ρ": "p", "τ": "t",
         "υ": "u", "ν": "v", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I",
         "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
-        "ℓ": "l", "ɑ": "a", "ɡ": "g", "ı": "i", "я": "r", "Я": "R",
+        "ℓ": "l", "ɑ": "a", "ɡ": "g", "ı": "i", "я": "r", "Я": "R", "И": "N", "ω": "w",
+        "Λ": "A",
+        # Lycian, Canadian syllabics and Armenian letters seen standing in for Latin ones in
+        # gambling names (ᑭᑌᒪᗩᑌᗯIᑎ, 𝐏𝐑0𝐁𝐄𐊗, 𝐄𝐗𝐎էօէօ).
+        "𐊗": "T", "ᑎ": "N", "ᗯ": "W", "ᒪ": "L", "ᑭ": "P", "ᑌ": "U", "ᗩ": "A",
+        "օ": "o", "ս": "u", "ո": "n", "հ": "h", "ց": "g", "է": "t",
     }  # fmt: skip
     for src, dst in {**small_caps, **lookalike}.items():
         table[ord(src)] = dst

@@ -34,6 +34,10 @@ from app.nlp.normalise import (
         ("berkat 𝗪𝗘𝗧𝗢𝗡𝟴𝟴puji syukur", "berkat WETON88 puji syukur"),  # glued to a word
         ("a𝐆𝘜s𝙏𝑂𝙏𝐎 mantap", "aGUsTOTO mantap"),  # mixed styled and plain letters
         ("𝐌𝐀𝐗я", "MAXr"),  # mirrored R
+        ("ᒪᑌᑭᑌᗯIᑎ77", "LUPUWIN77"),  # Canadian syllabics
+        ("𝐁𝐄𐊗𝟏𝟐 gas", "BET12 gas"),  # Lycian T
+        ("𝐊𝐈𝐍𝐆էօէօ", "KINGtoto"),  # Armenian look-alikes
+        ("ΛИΓΚΛ ωin", "ANΓKA win"),  # Greek and Cyrillic capitals
     ],
 )
 def test_fold_unicode(raw: str, folded: str) -> None:
