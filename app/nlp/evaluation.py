@@ -361,7 +361,8 @@ def write_model_card(
         "## Profiles",
         "",
         "- `fast` (this folder, the default): the first 4 e5-small layers, int8 dynamic "
-        "quantisation of the Linear layers at load time (`tanggap_quantize`); "
+        "quantisation of the Linear layers at load time (`tanggap_quantize`), then a "
+        "TorchScript trace of the forward pass, checked against the eager model at load; "
         f"{config.get('tanggap_train_seconds')} s of training on 2 CPU cores (plus the "
         "teacher's, when distilled: about 45 min). `make model` rebuilds teacher and student.",
         "- `accurate` (`tanggap train --profile accurate --output models/tanggap-accurate`, then "
@@ -372,7 +373,8 @@ def write_model_card(
         "judol_nafhanugm 0.784 and intent macro-F1 on the 284-message Surabaya set 25.4 (both "
         "lower than the fast profile), batch-1 "
         "p50 7.83 ms and 420 comments/s batched (9.6x the 12-layer/768 BERT; the fast profile: "
-        "23x). Use it when sentiment matters more than speed.",
+        "23x; both measured before predictions ran through the trace). Use it when sentiment "
+        "matters more than speed.",
         "- `teacher` (`tanggap train --profile teacher --output models/tanggap-teacher`): all 12 "
         "layers trained on SmSA only, 3 epochs; a sentiment specialist whose intent output is "
         "untrained (abusive only from SmSA's weak lexicon labels), so it is not a service "
