@@ -15,8 +15,12 @@ def test_classify_streams_jsonl_and_reports_bad_lines(
     tiny_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     src = tmp_path / "in.jsonl"
-    lines = [json.dumps({"id": i, "text": f"jalan rusak nomor {i}"}) for i in range(150)]
-    lines.insert(70, "{not json")
+    # 600 lines of mixed length at batch 16: several read windows, each sorted by length inside.
+    lines = [
+        json.dumps({"id": i, "text": f"jalan rusak nomor {i} " + "parah " * (i % 11)})
+        for i in range(600)
+    ]
+    lines.insert(300, "{not json")
     lines.insert(3, json.dumps({"id": "x", "text": 5}))
     lines.insert(10, "")
     src.write_text("\n".join(lines) + "\n")
@@ -24,15 +28,16 @@ def test_classify_streams_jsonl_and_reports_bad_lines(
     args = argparse.Namespace(input=src, output=out, batch_size=16, model_dir=tiny_model_dir)
     assert commands.classify(args) == 0
     rows = [json.loads(x) for x in out.read_text().splitlines()]
-    assert len(rows) == 152
+    assert len(rows) == 602
     good = [r for r in rows if "error" not in r]
-    assert [r["id"] for r in good] == list(range(150))
+    assert [r["id"] for r in good] == list(range(600))
+    assert [i for i, r in enumerate(rows) if "error" in r] == [3, 301]
     assert {"intent", "sentiment", "abusive", "scores"} <= set(good[0])
     errors = [r for r in rows if "error" in r]
     assert len(errors) == 2
     assert errors[0]["id"] is None or errors[0]["id"] == "x"
     err = capsys.readouterr().err
-    assert "line 4" in err and "2 bad lines" in err and "classified 150" in err
+    assert "line 4" in err and "2 bad lines" in err and "classified 600" in err
 
 
 def test_classify_to_stdout(
