@@ -16,10 +16,10 @@ from sqlmodel import Session, col, select
 from app import events
 from app.audit import service as audit
 from app.integrations import chatwoot, webhooks
-from app.integrations.meta import GraphClient, GraphError, page_token
+from app.integrations.meta import GraphClient, GraphError, own_ids, page_token
 from app.outbox import service as outbox
 from app.outbox.service import PermanentJobError
-from app.outbox.worker import JobContext, handles, on_dead
+from app.outbox.worker import ATTEMPT_KEY, JobContext, handles, on_dead
 from app.pipeline import draft_event
 from app.tables import Comment, Draft, Job, utcnow
 
@@ -100,14 +100,30 @@ def publish_reply(session: Session, payload: dict[str, Any], ctx: JobContext) ->
         return done
     if not draft.text:
         raise PermanentJobError("approved draft has no text")
-    posted_id = _graph_call(
-        GraphClient(ctx.http, ctx.settings).reply,
-        platform=comment.platform,
-        comment_id=comment.external_id,
-        message=draft.text,
-        token=_token(ctx, comment),
-    )
+    client = GraphClient(ctx.http, ctx.settings)
+    token = _token(ctx, comment)
+    posted_id = None
+    if int(payload.get(ATTEMPT_KEY) or 1) > 1:
+        # An earlier attempt may have posted before it timed out or its process died.
+        posted_id = _graph_call(
+            client.find_reply,
+            platform=comment.platform,
+            comment_id=comment.external_id,
+            message=draft.text,
+            token=token,
+            own_ids=own_ids(ctx.settings, comment),
+        )
+    found = posted_id is not None
+    if posted_id is None:
+        posted_id = _graph_call(
+            client.reply,
+            platform=comment.platform,
+            comment_id=comment.external_id,
+            message=draft.text,
+            token=token,
+        )
     _mark_posted(session, draft, posted_id)
+    details = {"platform": comment.platform, "posted_external_id": posted_id}
     audit.record(
         session=session,
         actor=ACTOR,
@@ -115,12 +131,12 @@ def publish_reply(session: Session, payload: dict[str, Any], ctx: JobContext) ->
         comment_id=comment.id,
         draft_id=draft.id,
         account=comment.account,
-        details={"platform": comment.platform, "posted_external_id": posted_id},
+        details=details | ({"found_earlier_attempt": True} if found else {}),
     )
     data = draft_event(draft, comment) | {"posted_external_id": posted_id}
     events.emit(session=session, event="reply.posted", data=data)
-    log.info("reply.posted draft=%s platform=%s", draft.id, comment.platform)
-    return {"posted_external_id": posted_id}
+    log.info("reply.posted draft=%s platform=%s found=%s", draft.id, comment.platform, found)
+    return {"posted_external_id": posted_id, "found_earlier_attempt": found}
 
 
 @handles("comment.hide")

@@ -22,6 +22,8 @@ log = logging.getLogger("tanggap.meta")
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 
+# Pages of 100 replies read when looking for an earlier attempt's reply before a retry.
+REPLY_LOOKUP_PAGES = 5
 # Graph error codes that mean "slow down / try again", even though they come with HTTP 400.
 TRANSIENT_GRAPH_CODES = frozenset({1, 2, 4, 17, 32, 341, 613})
 
@@ -212,8 +214,14 @@ def page_token(settings: Settings, comment: Comment) -> str:
     return settings.meta_page_token.get_secret_value()
 
 
+def own_ids(settings: Settings, comment: Comment) -> frozenset[str]:
+    """Ids and user names the institution answers as, for the page a comment came through."""
+    entry_id = str((comment.extra or {}).get("meta_entry_id") or "")
+    return frozenset({*settings.meta_page_ids, entry_id} - {""})
+
+
 class GraphClient:
-    """The few Graph API calls Tanggap makes: reply to a comment and hide one."""
+    """The few Graph API calls Tanggap makes: reply to a comment (once) and hide one."""
 
     def __init__(self, http: httpx.Client, settings: Settings) -> None:
         self.http = http
@@ -229,6 +237,41 @@ class GraphClient:
             raise GraphError("Graph API answered without an id", status=200, transient=False)
         return str(posted)
 
+    def find_reply(
+        self,
+        *,
+        platform: str,
+        comment_id: str,
+        message: str,
+        token: str,
+        own_ids: frozenset[str],
+    ) -> str | None:
+        """The id of a reply under the comment by one of `own_ids` with exactly this text.
+
+        Asked before a retried post: an earlier attempt may have reached Meta (a timeout, or a
+        crash before Tanggap recorded the answer), and posting again would answer twice.
+        """
+        edge = "replies" if platform == "instagram" else "comments"
+        fields = "id,text,username,from" if platform == "instagram" else "id,message,from"
+        want = message.strip()
+        params = {"fields": fields, "limit": "100"}
+        for _ in range(REPLY_LOOKUP_PAGES):
+            body = self._request("GET", f"{comment_id}/{edge}", token, params=params)
+            for item in body.get("data") or []:
+                if not isinstance(item, dict) or not item.get("id"):
+                    continue
+                text = str(item.get("text") or item.get("message") or "").strip()
+                author = item.get("from") if isinstance(item.get("from"), dict) else {}
+                names = {str(author.get(k) or "") for k in ("id", "username")}
+                names.add(str(item.get("username") or ""))
+                if text == want and names & own_ids:
+                    return str(item["id"])
+            after = ((body.get("paging") or {}).get("cursors") or {}).get("after")
+            if not after or not (body.get("paging") or {}).get("next"):
+                return None
+            params = {**params, "after": str(after)}
+        return None
+
     def hide(self, *, platform: str, comment_id: str, token: str) -> None:
         """Hide a comment from the public (Instagram `hide`, Facebook `is_hidden`)."""
         field_name = "hide" if platform == "instagram" else "is_hidden"
@@ -237,11 +280,24 @@ class GraphClient:
             raise GraphError("Graph API refused to hide the comment", status=200, transient=False)
 
     def _post(self, path: str, data: dict[str, str], token: str) -> dict[str, Any]:
+        return self._request("POST", path, token, data=data)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        token: str,
+        *,
+        data: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
         url = f"{self.base}/{path}"
         try:
-            response = self.http.post(
+            response = self.http.request(
+                method,
                 url,
                 data=data,
+                params=params,
                 headers={"Authorization": f"Bearer {token}"},
                 timeout=self.timeout,
             )

@@ -36,6 +36,9 @@ class JobContext:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# Handlers get the job's payload plus this key: which attempt this is (1 for the first).
+ATTEMPT_KEY = "_attempt"
+
 Handler = Callable[[Session, dict[str, Any], JobContext], dict[str, Any] | None]
 DeadHandler = Callable[[Session, Job, JobContext], None]
 
@@ -111,7 +114,8 @@ class Worker:
             try:
                 if handler is None:
                     raise PermanentJobError(f"no handler for job kind '{job.kind}'")
-                result = handler(session, dict(job.payload), self.context)
+                payload = {**job.payload, ATTEMPT_KEY: job.attempts}
+                result = handler(session, payload, self.context)
                 fresh = session.get(Job, job.id)
                 assert fresh is not None
                 outbox.complete(session=session, job=fresh, result=result)

@@ -18,7 +18,7 @@ from app.config import Settings
 from app.drafting.drafter import load_drafter
 from app.nlp.keyword import KeywordClassifier
 from app.outbox.worker import JobContext, Worker
-from tests.integrations.fakes import ChatwootState, FakeServer, graph_responder, ok_responder
+from tests.integrations.fakes import ChatwootState, FakeServer, GraphState, ok_responder
 
 APP_SECRET = "meta-app-secret-for-tests"
 VERIFY_TOKEN = "verify-me-please"
@@ -29,7 +29,7 @@ IG_ID = "17841400000000"
 
 @pytest.fixture
 def graph() -> Iterator[FakeServer]:
-    server = FakeServer(graph_responder).start()
+    server = FakeServer(GraphState(owner_id=PAGE_ID)).start()
     yield server
     server.stop()
 

@@ -1,7 +1,8 @@
 """Fake external services on 127.0.0.1: a Graph API, a Chatwoot and a webhook receiver.
 
 Each runs a `ThreadingHTTPServer` in a thread, records every call, and can fail on demand
-(`fail_next(n, status)`) or answer slowly (`delay_next(n, seconds)`).
+(`fail_next(n, status)`) or answer slowly (`delay_next(n, seconds)`: it does the work, then
+waits before it answers).
 """
 
 from __future__ import annotations
@@ -67,12 +68,12 @@ class FakeServer:
                 with fake._lock:
                     fake.calls.append(call)
                     fault = fake._faults.pop(0) if fake._faults else None
-                if fault is not None and fault.delay:
-                    time.sleep(fault.delay)
                 if fault is not None and fault.status is not None:
                     status, payload = fault.status, fault.body
                 else:
                     status, payload = fake.responder(call)
+                if fault is not None and fault.delay:
+                    time.sleep(fault.delay)  # the work is done; only the answer is late
                 data = json.dumps(payload).encode()
                 try:
                     self.send_response(status)
@@ -120,20 +121,35 @@ class FakeServer:
         return [c for c in self.calls if c.method == "POST" and rx.fullmatch(c.path)]
 
 
-def graph_responder(call: Call) -> tuple[int, Any]:
-    """Graph API: replies/comments edges return a new id; a bare node POST returns success."""
-    if call.method != "POST":
-        return 404, {"error": {"message": "unsupported", "code": 100}}
-    if not call.headers.get("authorization", "").startswith("Bearer "):
-        return 400, {"error": {"message": "An access token is required", "code": 104}}
-    segments = call.path.strip("/").split("/")  # [version, id, edge?]
-    if len(segments) == 3 and segments[2] in ("replies", "comments"):
-        if not call.form().get("message"):
-            return 400, {"error": {"message": "message required", "code": 100}}
-        return 200, {"id": f"{segments[1]}_reply"}
-    if len(segments) == 2:
-        return 200, {"success": True}
-    return 404, {"error": {"message": "unknown path", "code": 803}}
+class GraphState:
+    """Graph API: replies/comments edges create a reply (POST) and list them (GET); a bare node
+    POST (hide) returns success. Replies are written as `owner_id`, the page itself."""
+
+    def __init__(self, owner_id: str) -> None:
+        self.owner_id = owner_id
+        self.replies: dict[str, list[dict[str, Any]]] = {}
+
+    def __call__(self, call: Call) -> tuple[int, Any]:
+        if not call.headers.get("authorization", "").startswith("Bearer "):
+            return 400, {"error": {"message": "An access token is required", "code": 104}}
+        segments = call.path.strip("/").split("/")  # [version, id, edge?]
+        if len(segments) == 3 and segments[2] in ("replies", "comments"):
+            parent, edge = segments[1], segments[2]
+            if call.method == "GET":
+                return 200, {"data": self.replies.get(parent, [])}
+            if call.method != "POST":
+                return 404, {"error": {"message": "unsupported", "code": 100}}
+            message = call.form().get("message")
+            if not message:
+                return 400, {"error": {"message": "message required", "code": 100}}
+            items = self.replies.setdefault(parent, [])
+            reply_id = f"{parent}_reply" + (f"{len(items) + 1}" if items else "")
+            text_key = "text" if edge == "replies" else "message"
+            items.append({"id": reply_id, text_key: message, "from": {"id": self.owner_id}})
+            return 200, {"id": reply_id}
+        if len(segments) == 2 and call.method == "POST":
+            return 200, {"success": True}
+        return 404, {"error": {"message": "unknown path", "code": 803}}
 
 
 class ChatwootState:

@@ -1,0 +1,73 @@
+"""GraphClient.find_reply against a fake Graph API: which earlier reply counts as ours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from app.config import Settings
+from app.integrations.meta import GraphClient
+from tests.integrations.fakes import Call, FakeServer
+
+PAGE = "1234567890"
+TEXT = "Halo kak, laporannya sudah kami teruskan ke dinas terkait ya."
+
+
+def _pages(call: Call) -> tuple[int, Any]:
+    """Two pages of Facebook replies; ours is on the second, a copy by a citizen on the first."""
+    after = call.query.get("after", [None])[0]
+    if after is None:
+        return 200, {
+            "data": [
+                {"id": "c1", "message": TEXT, "from": {"id": "777", "name": "Budi"}},
+                {"id": "c2", "message": "makasih min", "from": {"id": "778"}},
+            ],
+            "paging": {"cursors": {"after": "cur-2"}, "next": "https://graph.example/next"},
+        }
+    assert after == "cur-2"
+    return 200, {
+        "data": [{"id": "c3", "message": f"  {TEXT} ", "from": {"id": PAGE}}],
+        "paging": {"cursors": {"after": "cur-3"}},
+    }
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[tuple[GraphClient, FakeServer]]:
+    server = FakeServer(_pages).start()
+    http = httpx.Client()
+    s = settings.model_copy(update={"meta_graph_url": server.url, "meta_api_version": "v21.0"})
+    yield GraphClient(http, s), server
+    http.close()
+    server.stop()
+
+
+def test_finds_own_reply_on_a_later_page(client: tuple[GraphClient, FakeServer]) -> None:
+    graph, server = client
+    found = graph.find_reply(
+        platform="facebook",
+        comment_id="fb-1",
+        message=TEXT,
+        token="tok",
+        own_ids=frozenset({PAGE}),
+    )
+    assert found == "c3"
+    assert [c.path for c in server.calls] == ["/v21.0/fb-1/comments"] * 2
+    assert server.calls[0].query["fields"] == ["id,message,from"]
+    assert all(c.headers["authorization"] == "Bearer tok" for c in server.calls)
+    assert all("tok" not in str(c.query) for c in server.calls)
+
+
+def test_other_text_or_other_author_is_not_ours(client: tuple[GraphClient, FakeServer]) -> None:
+    graph, _ = client
+    for message, own in ((TEXT, "999"), ("teks lain", PAGE)):
+        found = graph.find_reply(
+            platform="facebook",
+            comment_id="fb-1",
+            message=message,
+            token="tok",
+            own_ids=frozenset({own}),
+        )
+        assert found is None
