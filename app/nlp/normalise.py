@@ -73,6 +73,10 @@ def _build_fold_map() -> dict[int, str]:
 
 
 _FOLD = _build_fold_map()
+# A word put in front of texts written with styled letters (see `fold_unicode`). Styled names
+# are the mark of gambling promotion in both judol collections, but each uses its own names.
+STYLED_MARK = "hurufhias"
+STYLED_MIN_LETTERS = 3
 _KEEP_MARKS = {0x200D}  # zero-width joiner glues emoji sequences together
 
 
@@ -150,17 +154,24 @@ def _join_spaced_letters(pieces: list[tuple[str, bool]]) -> str | None:
     return " ".join(out) if joined else None
 
 
-def fold_unicode(text: str) -> str:
+def fold_unicode(text: str, *, mark_styled: bool = False) -> str:
     """Map styled Unicode letters/digits to ASCII, drop decorations, keep emoji.
 
     Styled names are also cut out of the plain words they are glued to and put back together
     when their letters are written apart.
+
+    Args:
+        text: raw text.
+        mark_styled: put `STYLED_MARK` in front of a text with `STYLED_MIN_LETTERS` or more
+            styled letters (flags do not count), so a model still sees that the text was
+            dressed up after folding and lower-casing have removed the styling.
 
     >>> fold_unicode("𝑲𝑰𝑵𝑮𝟑𝟐𝟖")
     'KING328'
     """
     text = unicodedata.normalize("NFC", text)
     pieces: list[tuple[str, bool]] = []
+    styled_letters = 0
     for ch in text:
         folded = _fold_char(ch)
         if not folded:
@@ -168,6 +179,8 @@ def fold_unicode(text: str) -> str:
         # Accents are dropped too, but an accented letter is not a styled one.
         base = "".join(c for c in unicodedata.normalize("NFD", ch) if not _is_decoration(c))
         is_styled = folded != base and folded.isascii() and folded.isalnum()
+        if is_styled and folded.isalpha() and not _is_flag_letter(ch):
+            styled_letters += 1
         if is_styled and len(folded) > 1:  # "①⓪" style digits fold to more than one char
             pieces.append((folded, True))
             continue
@@ -176,7 +189,14 @@ def fold_unicode(text: str) -> str:
         return "".join(c for c, _ in pieces)
     pieces = _split_styled_runs(pieces)
     joined = _join_spaced_letters(pieces)
-    return joined if joined is not None else "".join(c for c, _ in pieces)
+    out = joined if joined is not None else "".join(c for c, _ in pieces)
+    if mark_styled and styled_letters >= STYLED_MIN_LETTERS:
+        out = f"{STYLED_MARK} {out}"
+    return out
+
+
+def _is_flag_letter(ch: str) -> bool:
+    return 0x1F1E6 <= ord(ch) <= 0x1F1FF  # regional indicators: 🇮🇩 is two of them
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,18 +347,22 @@ def expand_slang(text: str, slang: dict[str, str] | None = None) -> str:
 _SPACES = re.compile(r"\s+")
 
 
-def normalise(text: str, *, slang: bool = True, mask: bool = True) -> str:
+def normalise(
+    text: str, *, slang: bool = True, mask: bool = True, mark_styled: bool = False
+) -> str:
     """Run the full normalisation pipeline on one text.
 
     Args:
         text: raw comment text.
         slang: expand slang words with the project's dictionary.
         mask: replace URLs, e-mails, mentions and phone numbers by placeholders.
+        mark_styled: start texts written with styled letters with `STYLED_MARK` (models
+            trained with it say so in their config: ``tanggap_mark_styled``).
 
     Returns:
         The normalised text (case is kept except for replaced slang words).
     """
-    text = fold_unicode(text)
+    text = fold_unicode(text, mark_styled=mark_styled)
     if mask:
         text = mask_entities(text)
     text = _SPACES.sub(" ", text).strip()

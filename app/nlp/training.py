@@ -621,7 +621,9 @@ def train_model(
         data.sources["smsa-piece"] = len(pieces)
     train = data.train[:limit] if limit else data.train
     print(f"training examples: {len(train)} {data.sources}")
-    train_texts = [normalise(e.text) for e in tqdm(train, desc="normalise", mininterval=2)]
+    train_texts = [
+        normalise(e.text, mark_styled=True) for e in tqdm(train, desc="normalise", mininterval=2)
+    ]
 
     image = read_e5_image()
     # The vocabulary always comes from the whole mix, so a teacher reads what its student reads.
@@ -640,7 +642,7 @@ def train_model(
         data.valid = [e for e in data.valid if e.source == "smsa-valid"]
         data.sources = {"smsa-train": len(train)}
         print(f"sentiment teacher: {len(train)} SmSA training examples")
-    valid_texts = [normalise(e.text) for e in data.valid]
+    valid_texts = [normalise(e.text, mark_styled=True) for e in data.valid]
     soft = None
     if teacher is not None:
         soft = torch.from_numpy(teacher_sentiment(teacher, train_texts, id2label, KD_TEMPERATURE))
@@ -720,6 +722,7 @@ def train_model(
             "tanggap_quantize": True,
             "tanggap_abusive_lexicon": True,
             "tanggap_normaliser": "app.nlp.normalise.normalise",
+            "tanggap_mark_styled": True,
             "tanggap_train_sources": data.sources,
             "tanggap_teacher": teacher_version(teacher) if teacher is not None else None,
             "tanggap_train_seconds": round(time.time() - started, 1),

@@ -65,6 +65,7 @@ class TransformerClassifier:
         batch_size: int = 64,
         temperatures: dict[str, float] | None = None,
         abusive_lexicon: bool = False,
+        mark_styled: bool = False,
         trace: bool = False,
     ) -> None:
         self.model = model
@@ -74,6 +75,7 @@ class TransformerClassifier:
         self.batch_size = batch_size
         self.temperatures = dict(temperatures or {})
         self.abusive_lexicon = abusive_lexicon
+        self.mark_styled = mark_styled
         self.groups = _groups(model.config.id2label)
         if "intent" not in self.groups or "sentiment" not in self.groups:
             raise ValueError("id2label must hold intent:* and sentiment:* labels")
@@ -122,6 +124,7 @@ class TransformerClassifier:
             max_length=int(getattr(config, "tanggap_max_length", 128)),
             temperatures=getattr(config, "tanggap_temperatures", None),
             abusive_lexicon=bool(getattr(config, "tanggap_abusive_lexicon", False)),
+            mark_styled=bool(getattr(config, "tanggap_mark_styled", False)),
             trace=trace,
         )
 
@@ -205,7 +208,7 @@ class TransformerClassifier:
 
         if not texts:
             return []
-        clean = [normalise(t or "") for t in texts]
+        clean = [normalise(t or "", mark_styled=self.mark_styled) for t in texts]
         order = sorted(range(len(clean)), key=lambda i: len(clean[i]))
         probs: list[dict[str, list[float]]] = [{} for _ in clean]
         with self._lock, torch.inference_mode():

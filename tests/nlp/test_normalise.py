@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.nlp.normalise import (
+    STYLED_MARK,
     deleet,
     expand_slang,
     fold_unicode,
@@ -119,3 +120,12 @@ def test_lexicon_hit_whole_words_only() -> None:
     assert lexicon_hit("dasar goblok!")
     assert lexicon_hit("kurang ajar kamu")  # phrases
     assert not lexicon_hit("tahun babinsa datang")  # "babi" inside a word is not a hit
+
+
+def test_styled_texts_get_a_mark_only_when_asked() -> None:
+    styled = "main 𝐃 𝘌 𝑊 𝐴 d 𝑂 𝐑 𝘼 yuk"
+    assert normalise(styled, mark_styled=True) == f"{STYLED_MARK} main DEWAdORA yuk"
+    assert STYLED_MARK not in normalise(styled)
+    # Flags, a superscript and two look-alike letters are not a styled text.
+    for plain in ("mantap 🇮🇩🇮🇩 pak", "laki² juga bisa masak", "ѕlоt", "jalan rusak pak"):
+        assert STYLED_MARK not in normalise(plain, mark_styled=True)

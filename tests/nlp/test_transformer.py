@@ -150,3 +150,22 @@ def test_trace_that_disagrees_is_not_used(
     assert not clf.traced
     eager = TransformerClassifier.from_dir(tiny_model_dir, trace=False)
     assert clf.predict(["halo"])[0].scores == eager.predict(["halo"])[0].scores
+
+
+def test_model_trained_with_the_styled_mark_gets_it_at_inference(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    marked = tmp_path / "marked"
+    shutil.copytree(tiny_model_dir, marked)
+    config = json.loads((marked / "config.json").read_text())
+    config["tanggap_mark_styled"] = True
+    (marked / "config.json").write_text(json.dumps(config))
+    styled = "𝐃 𝘌 𝑊 𝐴 d 𝑂 𝐑 𝘼 gacor"
+    with_mark = TransformerClassifier.from_dir(marked)
+    without = TransformerClassifier.from_dir(tiny_model_dir)
+    assert with_mark.mark_styled and not without.mark_styled
+    # The mark changes the model's input for a styled text, and only for one.
+    assert with_mark.predict([styled])[0].scores != without.predict([styled])[0].scores
+    assert with_mark.predict(["halo"])[0].scores == without.predict(["halo"])[0].scores
