@@ -278,7 +278,15 @@ def write_model_card(
         "One BERT sequence-classification head over task-prefixed labels "
         "(`intent:*`, `sentiment:*`, `abusive:no|yes`); softmax per task, temperatures per task "
         f"from validation data ({temps}). Input is normalised by `app.nlp.normalise.normalise` "
-        "first. Any Hugging Face folder with the same `id2label` is a drop-in replacement "
+        "first"
+        + (
+            "; texts written with three or more styled letters (𝐃 𝐄 𝐖 𝐀, not flags) start "
+            "with the word `hurufhias` (`tanggap_mark_styled`), because folding and "
+            "lower-casing would otherwise hide from the model that a name was dressed up"
+            if config.get("tanggap_mark_styled")
+            else ""
+        )
+        + ". Any Hugging Face folder with the same `id2label` is a drop-in replacement "
         "(`TANGGAP_MODEL_DIR`).",
         "",
         f"- architecture: {config.get('num_hidden_layers')} layers, hidden "
