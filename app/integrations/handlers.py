@@ -101,27 +101,20 @@ def publish_reply(session: Session, payload: dict[str, Any], ctx: JobContext) ->
     if not draft.text:
         raise PermanentJobError("approved draft has no text")
     client = GraphClient(ctx.http, ctx.settings)
-    token = _token(ctx, comment)
+    target = {
+        "platform": comment.platform,
+        "comment_id": comment.external_id,
+        "message": draft.text,
+        "token": _token(ctx, comment),
+    }
     posted_id = None
     if int(payload.get(ATTEMPT_KEY) or 1) > 1:
         # An earlier attempt may have posted before it timed out or its process died.
-        posted_id = _graph_call(
-            client.find_reply,
-            platform=comment.platform,
-            comment_id=comment.external_id,
-            message=draft.text,
-            token=token,
-            own_ids=own_ids(ctx.settings, comment),
-        )
+        own = own_ids(ctx.settings, comment)
+        posted_id = _graph_call(client.find_reply, **target, own_ids=own)
     found = posted_id is not None
     if posted_id is None:
-        posted_id = _graph_call(
-            client.reply,
-            platform=comment.platform,
-            comment_id=comment.external_id,
-            message=draft.text,
-            token=token,
-        )
+        posted_id = _graph_call(client.reply, **target)
     _mark_posted(session, draft, posted_id)
     details = {"platform": comment.platform, "posted_external_id": posted_id}
     audit.record(

@@ -44,16 +44,19 @@ def client(settings: Settings) -> Iterator[tuple[GraphClient, FakeServer]]:
     server.stop()
 
 
-def test_finds_own_reply_on_a_later_page(client: tuple[GraphClient, FakeServer]) -> None:
-    graph, server = client
-    found = graph.find_reply(
+def _find(graph: GraphClient, message: str, own: str) -> str | None:
+    return graph.find_reply(
         platform="facebook",
         comment_id="fb-1",
-        message=TEXT,
+        message=message,
         token="tok",
-        own_ids=frozenset({PAGE}),
+        own_ids=frozenset({own}),
     )
-    assert found == "c3"
+
+
+def test_finds_own_reply_on_a_later_page(client: tuple[GraphClient, FakeServer]) -> None:
+    graph, server = client
+    assert _find(graph, TEXT, PAGE) == "c3"
     assert [c.path for c in server.calls] == ["/v21.0/fb-1/comments"] * 2
     assert server.calls[0].query["fields"] == ["id,message,from"]
     assert all(c.headers["authorization"] == "Bearer tok" for c in server.calls)
@@ -62,12 +65,5 @@ def test_finds_own_reply_on_a_later_page(client: tuple[GraphClient, FakeServer])
 
 def test_other_text_or_other_author_is_not_ours(client: tuple[GraphClient, FakeServer]) -> None:
     graph, _ = client
-    for message, own in ((TEXT, "999"), ("teks lain", PAGE)):
-        found = graph.find_reply(
-            platform="facebook",
-            comment_id="fb-1",
-            message=message,
-            token="tok",
-            own_ids=frozenset({own}),
-        )
-        assert found is None
+    assert _find(graph, TEXT, "999") is None
+    assert _find(graph, "teks lain", PAGE) is None
