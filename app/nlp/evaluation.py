@@ -362,7 +362,8 @@ def write_model_card(
         "with the issue's definitions, in two rounds (284, then 118 more): about half drawn at "
         "random (seeded), the rest drawn by cue words to find rarer intents; it is kept out of "
         "training, but the kinds of error on the first round shaped what the team wrote in (4) "
-        "and (7) (as judol_nafhanugm's shaped (6) and (8); no text was copied), so neither is "
+        "and (7) (as judol_nafhanugm's shaped (6) and (8) and the normaliser's Armenian "
+        "letter folds; no text was copied), so neither is "
         "a fully blind measure. It is dominated by `keluhan` (as the media centre is), so "
         "macro-F1 is noisy for the small classes.",
         "",
