@@ -10,6 +10,7 @@ import pytest
 
 from app.nlp.classifier import Prediction, load_classifier
 from app.nlp.labels import INTENTS, SENTIMENTS
+from app.nlp.normalise import STYLED_MARK
 from app.nlp.training import label_names, task_slices
 from app.nlp.transformer import TransformerClassifier
 
@@ -166,6 +167,14 @@ def test_model_trained_with_the_styled_mark_gets_it_at_inference(
     with_mark = TransformerClassifier.from_dir(marked)
     without = TransformerClassifier.from_dir(tiny_model_dir)
     assert with_mark.mark_styled and not without.mark_styled
-    # The mark changes the model's input for a styled text, and only for one.
-    assert with_mark.predict([styled])[0].scores != without.predict([styled])[0].scores
-    assert with_mark.predict(["halo"])[0].scores == without.predict(["halo"])[0].scores
+
+    def model_inputs(clf: TransformerClassifier, texts: list[str]) -> list[str]:
+        seen: list[str] = []
+        encode = clf._encode
+        clf._encode = lambda batch: seen.extend(batch) or encode(batch)  # type: ignore[method-assign]
+        clf.predict(texts)
+        return seen
+
+    # The mark goes in front of a styled text, and only of one.
+    assert model_inputs(with_mark, [styled, "halo"]) == ["halo", f"{STYLED_MARK} DEWAdORA gacor"]
+    assert model_inputs(without, [styled, "halo"]) == ["halo", "DEWAdORA gacor"]
