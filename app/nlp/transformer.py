@@ -83,8 +83,7 @@ class TransformerClassifier:
         self._token_types = "token_type_ids" in _accepts(model)
         # A TorchScript trace of the forward pass skips transformers' per-call Python work
         # (about half of a 20-token batch-1 call on 2 cores); None runs the model eagerly.
-        self._graph_inputs: tuple[str, ...] = ()
-        self._graph = self._trace() if trace else None
+        self._graph, self._graph_inputs = self._trace() if trace else (None, ())
 
     @classmethod
     def from_dir(
@@ -152,8 +151,9 @@ class TransformerClassifier:
             return self._graph(*[enc[k] for k in self._graph_inputs]).float()
         return self.model(**enc).logits.float()
 
-    def _trace(self) -> Any:
-        """Trace the forward pass on a padded batch; None when it fails or disagrees."""
+    def _trace(self) -> tuple[Any, tuple[str, ...]]:
+        """Trace the forward pass on a padded batch; returns the graph (None when tracing fails
+        or disagrees with the eager model) and the names of its input tensors, in order."""
         import torch
 
         class _Logits(torch.nn.Module):
@@ -191,11 +191,10 @@ class TransformerClassifier:
                         raise ValueError("traced logits differ from the eager model")
         except Exception as exc:  # any tracing failure means: run eagerly
             logger.warning("model runs eagerly, tracing failed: %s", type(exc).__name__)
-            return None
+            return None, ()
         finally:
             hf_logger.setLevel(level)
-        self._graph_inputs = names
-        return graph
+        return graph, names
 
     def warmup(self) -> None:
         """Run one short and one batched prediction so the first request is not slow."""
