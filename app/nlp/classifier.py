@@ -21,12 +21,20 @@ class Prediction:
         abusive: whether the text is abusive (insults, profanity, threats).
         scores: calibrated probabilities, ``{"intent": {label: p}, "sentiment": {label: p},
             "abusive": p}``.
+        action: what the admin should do: ``reply``, ``no_reply`` or ``hide`` (`labels.ACTIONS`).
+        action_reason: why, as a short code (``spam``, ``abuse``, ``pii_other``, ``chatter``,
+            ``addressed`` …).
+        pii: personal data found in the text: ``[{"type", "start", "end"}]`` (character offsets
+            into the text as given; types in `labels.PII_TYPES`).
     """
 
     intent: str
     sentiment: str
     abusive: bool
     scores: dict[str, Any] = field(default_factory=dict)
+    action: str = "reply"
+    action_reason: str = ""
+    pii: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Classifier(Protocol):

@@ -11,3 +11,5 @@ INTENTS: tuple[str, ...] = (
 )
 SENTIMENTS: tuple[str, ...] = ("positif", "netral", "negatif")
 TONES: tuple[str, ...] = ("santai", "netral", "formal")
+ACTIONS: tuple[str, ...] = ("reply", "no_reply", "hide")
+PII_TYPES: tuple[str, ...] = ("nik", "phone", "email", "address", "bank_account")
