@@ -2,11 +2,13 @@
 
 from fastapi import FastAPI
 
+from app.accounts.router import router as accounts_router
 from app.audit.router import router as audit_router
 from app.comments.router import router as comments_router
 from app.drafting.router import router as drafting_router
 from app.drafts.router import router as drafts_router
 from app.integrations import router as integrations
+from app.kb.router import router as kb_router
 from app.keys.router import router as keys_router
 from app.ops.router import router as ops_router
 from app.web.router import router as web_router
@@ -17,6 +19,8 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(comments_router)
     app.include_router(drafts_router)
     app.include_router(drafting_router)
+    app.include_router(kb_router)
+    app.include_router(accounts_router)
     app.include_router(audit_router)
     app.include_router(keys_router)
     app.include_router(web_router)

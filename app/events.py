@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.outbox import service as outbox
+from app.outbox.jobs import JobKind
 
 EVENTS: tuple[str, ...] = (
     "comment.classified",
@@ -21,4 +22,6 @@ def emit(*, session: Session, event: str, data: dict[str, Any]) -> None:
     """Queue an event; the `event.dispatch` job fans it out to webhook subscribers."""
     if event not in EVENTS:
         raise ValueError(f"unknown event {event!r}")
-    outbox.enqueue(session=session, kind="event.dispatch", payload={"event": event, "data": data})
+    outbox.enqueue(
+        session=session, kind=JobKind.EVENT_DISPATCH, payload={"event": event, "data": data}
+    )

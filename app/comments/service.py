@@ -9,14 +9,15 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app import pipeline
 from app.audit import service as audit
+from app.comments.tasks import process, process_key
 from app.config import Settings
 from app.drafting.drafter import Drafter
 from app.errors import CommentNotFound, ValidationFailed
 from app.metrics import COMMENTS_INGESTED
 from app.nlp.classifier import Classifier
 from app.outbox import service as outbox
+from app.outbox.jobs import JobKind
 from app.tables import Comment, Draft, LabelFeedback, utcnow
 
 log = logging.getLogger("tanggap.comments")
@@ -94,7 +95,7 @@ def ingest(
     new = [r.comment for r in results if r.created]
     if inline and new and classifier is not None and drafter is not None:
         try:
-            pipeline.process(
+            process(
                 session=session,
                 comments=_unique(new),
                 classifier=classifier,
@@ -162,9 +163,9 @@ def _store(
     for comment in created:
         outbox.enqueue(
             session=session,
-            kind="comment.process",
+            kind=JobKind.COMMENT_PROCESS,
             payload={"comment_id": comment.id},
-            dedupe_key=pipeline.process_key(comment.id),  # type: ignore[arg-type]
+            dedupe_key=process_key(comment.id),  # type: ignore[arg-type]
             run_after=now + INLINE_GRACE if inline else now,
         )
         audit.record(

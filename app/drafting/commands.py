@@ -17,6 +17,7 @@ from sqlmodel import Session
 from app.config import Settings, get_settings
 from app.drafting import rubric, service
 from app.drafting.drafter import load_drafter
+from app.kb import service as kb_service
 from app.nlp.classifier import load_classifier
 from app.nlp.labels import TONES
 
@@ -221,7 +222,7 @@ def kb_import(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     with _session_scope() as session:
-        result = service.import_kb(
+        result = kb_service.import_kb(
             session=session,
             text=text,
             account=args.account,
@@ -240,7 +241,7 @@ def seed_demo(args: argparse.Namespace) -> int:
     """`tanggap seed-demo`: the demo account, its KB and demo comments (safe to run again)."""
     settings = get_settings()
     with _session_scope() as session:
-        result = service.seed_demo(session=session, knowledge_dir=settings.knowledge_dir)
+        result = kb_service.seed_demo(session=session, knowledge_dir=settings.knowledge_dir)
         print(
             f"demo account {result.account}: {result.created} KB entries created, "
             f"{result.updated} updated, {result.unchanged} unchanged"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.nlp.classifier import Prediction
 
@@ -65,31 +65,6 @@ class Drafter(Protocol):
     def draft(self, request: DraftRequest, *, session: Session | None = None) -> DraftResult:
         """Draft one action for one comment."""
         ...
-
-
-class SimpleDrafter:
-    """A minimal one-line-per-intent drafter; the placeholder until the template drafter lands."""
-
-    _LINES: ClassVar[dict[str, str]] = {
-        "pertanyaan": "Halo{who}, terima kasih sudah bertanya. Info lengkapnya bisa dicek di kanal "
-        "resmi {inst} ya.",
-        "keluhan": "Halo{who}, mohon maaf atas ketidaknyamanannya. Boleh kirim lokasi persisnya "
-        "lewat DM? Kami teruskan ke tim terkait.",
-        "kritik": "Terima kasih masukannya{who}. Kritik seperti ini penting buat {inst}.",
-        "saran": "Makasih sarannya{who}! Kami catat dan sampaikan ke tim terkait.",
-        "apresiasi": "Terima kasih banyak{who}! Semangat juga buat kamu.",
-        "lainnya": "Halo{who}, terima kasih sudah mampir.",
-    }
-
-    def draft(self, request: DraftRequest, *, session: Session | None = None) -> DraftResult:
-        intent = request.prediction.intent
-        if intent == "spam":
-            return DraftResult(action="hide", text=None, template_id="simple/spam")
-        who = f" @{request.author}" if request.author else ""
-        text = self._LINES.get(intent, self._LINES["lainnya"]).format(
-            who=who, inst=request.account.institution_name
-        )
-        return DraftResult(action="reply", text=text, template_id=f"simple/{intent}")
 
 
 def load_drafter(settings: Settings) -> Drafter:

@@ -17,14 +17,117 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from app import events
+from app.accounts.service import profile_of
 from app.audit import service as audit
 from app.config import Settings
-from app.drafting.drafter import Drafter
+from app.drafting.drafter import Drafter, DraftRequest, DraftResult
+from app.drafts.priority import priority
 from app.drafts.publishing import enqueue_publication
 from app.errors import BadRequest, CommentNotFound, DraftNotFound, InvalidTransition
-from app.metrics import DRAFTS_DECIDED
-from app.pipeline import create_draft, draft_event
+from app.metrics import DRAFTS_CREATED, DRAFTS_DECIDED
+from app.nlp.classifier import Prediction
 from app.tables import Comment, Draft, utcnow
+
+# --- creating drafts -------------------------------------------------------------------------
+
+
+def prediction_of(comment: Comment) -> Prediction:
+    """The stored labels of a comment as a `Prediction` (human corrections included)."""
+    return Prediction(
+        intent=comment.intent or "lainnya",
+        sentiment=comment.sentiment or "netral",
+        abusive=bool(comment.abusive),
+        scores=dict(comment.scores or {}),
+    )
+
+
+def create_draft(
+    *,
+    session: Session,
+    comment: Comment,
+    drafter: Drafter,
+    settings: Settings,
+    tone: str | None = None,
+    actor: str = "system",
+) -> Draft | None:
+    """Draft an action for a classified comment and queue it for review (flushes only)."""
+    profile = profile_of(session=session, name=comment.account)
+    tone = tone or profile.preferences.get("default_tone") or settings.default_tone
+    prediction = prediction_of(comment)
+    result: DraftResult = drafter.draft(
+        DraftRequest(
+            text=comment.text,
+            prediction=prediction,
+            tone=tone,
+            account=profile,
+            platform=comment.platform,
+            author=comment.author,
+            comment_id=comment.id,
+        ),
+        session=session,
+    )
+    if result.action not in ("reply", "hide"):
+        audit.record(
+            session=session,
+            actor=actor,
+            action="draft.skipped",
+            comment_id=comment.id,
+            account=comment.account,
+            details={"reason": result.flags or ["policy"], "template_id": result.template_id},
+        )
+        return None
+    draft = Draft(
+        comment_id=comment.id,  # type: ignore[arg-type]
+        action=result.action,
+        text=result.text,
+        drafted_text=result.text,
+        tone=tone,
+        priority=priority(prediction),
+        template_id=result.template_id,
+        template_hash=result.template_hash,
+        kb_entry_id=result.kb_entry_id,
+        reused_draft_id=result.reused_draft_id,
+        flags=list(result.flags),
+        model_version=comment.model_version,
+        generator=result.generator,
+    )
+    session.add(draft)
+    session.flush()
+    DRAFTS_CREATED.labels(action=draft.action).inc()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="draft.created",
+        comment_id=comment.id,
+        draft_id=draft.id,
+        account=comment.account,
+        details={
+            "action": draft.action,
+            "tone": tone,
+            "template_id": draft.template_id,
+            "template_hash": draft.template_hash,
+            "model_version": draft.model_version,
+            "kb_entry_id": draft.kb_entry_id,
+            "flags": draft.flags,
+            "generator": draft.generator,
+        },
+    )
+    events.emit(session=session, event="draft.created", data=draft_event(draft, comment))
+    return draft
+
+
+def draft_event(draft: Draft, comment: Comment) -> dict[str, Any]:
+    return {
+        "draft_id": draft.id,
+        "comment_id": comment.id,
+        "platform": comment.platform,
+        "external_id": comment.external_id,
+        "account": comment.account,
+        "action": draft.action,
+        "status": draft.status,
+        "text": draft.text,
+        "tone": draft.tone,
+    }
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from app.errors import NotFound, SubscriptionNotFound, ValidationFailed
 from app.events import EVENTS
 from app.integrations import signing
 from app.outbox import service as outbox
+from app.outbox.jobs import JobKind
 from app.outbox.service import PermanentJobError
 from app.tables import WebhookDelivery, WebhookSubscription, utcnow
 
@@ -180,7 +181,7 @@ def _new_delivery(
     session.add(delivery)
     outbox.enqueue(
         session=session,
-        kind="webhook.deliver",
+        kind=JobKind.WEBHOOK_DELIVER,
         payload={"delivery_id": delivery.id},
         dedupe_key=f"webhook.deliver:{delivery.id}",
     )

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from app.metrics import CLASSIFY_SECONDS
+
 
 @dataclass(frozen=True)
 class Prediction:
@@ -66,3 +68,9 @@ def load_classifier(model_dir: Path, backend: str = "auto") -> Classifier:
     from app.nlp.keyword import KeywordClassifier
 
     return KeywordClassifier()
+
+
+def classify(classifier: Classifier, texts: Sequence[str]) -> list[Prediction]:
+    """Predict a batch of texts, timed in the classify-seconds metric."""
+    with CLASSIFY_SECONDS.time():
+        return classifier.predict(list(texts))

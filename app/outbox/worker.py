@@ -6,81 +6,24 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-import httpx
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.config import Settings
-from app.drafting.drafter import Drafter
-from app.nlp.classifier import Classifier
 from app.outbox import service as outbox
+from app.outbox.jobs import ATTEMPT_KEY, JobContext
 from app.outbox.service import PermanentJobError
 from app.tables import Job
+from app.tasks import DEAD_HANDLERS, HANDLERS
+
+__all__ = ["ATTEMPT_KEY", "JobContext", "Worker"]
 
 log = logging.getLogger("tanggap.worker")
-
-
-@dataclass
-class JobContext:
-    """What job handlers may use; built once per worker."""
-
-    settings: Settings
-    engine: Engine
-    classifier: Classifier | None
-    drafter: Drafter | None
-    http: httpx.Client
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-# Handlers get the job's payload plus this key: which attempt this is (1 for the first).
-ATTEMPT_KEY = "_attempt"
-
-Handler = Callable[[Session, dict[str, Any], JobContext], dict[str, Any] | None]
-DeadHandler = Callable[[Session, Job, JobContext], None]
-
-HANDLERS: dict[str, Handler] = {}
-DEAD_HANDLERS: dict[str, DeadHandler] = {}
-
-# Modules whose import registers handlers.
-HANDLER_MODULES: tuple[str, ...] = ("app.pipeline", "app.integrations.handlers")
-
-
-def handles(kind: str) -> Callable[[Handler], Handler]:
-    """Register a handler for a job kind."""
-
-    def decorator(fn: Handler) -> Handler:
-        HANDLERS[kind] = fn
-        return fn
-
-    return decorator
-
-
-def on_dead(kind: str) -> Callable[[DeadHandler], DeadHandler]:
-    """Register what to record when a job of this kind gives up."""
-
-    def decorator(fn: DeadHandler) -> DeadHandler:
-        DEAD_HANDLERS[kind] = fn
-        return fn
-
-    return decorator
-
-
-def load_handlers() -> None:
-    import importlib
-
-    for module in HANDLER_MODULES:
-        importlib.import_module(module)
 
 
 class Worker:
     """Claims due jobs and runs their handlers, one transaction per job."""
 
     def __init__(self, context: JobContext, *, worker_id: str | None = None) -> None:
-        load_handlers()
         self.context = context
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._stop = threading.Event()

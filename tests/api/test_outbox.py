@@ -8,8 +8,9 @@ from sqlmodel import Session, col, select
 from app.comments import service as comments_service
 from app.drafting.drafter import load_drafter
 from app.outbox import service as outbox
-from app.outbox.worker import HANDLERS, Worker, handles
+from app.outbox.worker import Worker
 from app.tables import Comment, Draft, Job, utcnow
+from app.tasks import HANDLERS
 
 
 class BrokenClassifier:
@@ -82,10 +83,11 @@ def test_inline_success_closes_the_safety_job(engine, settings, classifier, work
 def test_failing_job_retries_then_goes_dead(engine, settings, classifier):
     calls = []
 
-    @handles("test.flaky")
     def flaky(session, payload, ctx):
         calls.append(payload)
         raise ConnectionError("upstream down")
+
+    HANDLERS["test.flaky"] = flaky
 
     try:
         with Session(engine) as s:
@@ -121,9 +123,10 @@ def test_two_workers_never_run_a_job_twice(engine, settings, classifier):
 
     ran = []
 
-    @handles("test.count")
     def count(session, payload, ctx):
         ran.append(payload["i"])
+
+    HANDLERS["test.count"] = count
 
     try:
         with Session(engine) as s:

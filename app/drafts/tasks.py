@@ -1,4 +1,4 @@
-"""Job handlers for integrations: publishing to Meta, Chatwoot notes, outgoing webhooks.
+"""Background work of drafts: publishing approved drafts on Meta (`reply.publish`, `comment.hide`).
 
 Failures that a retry can fix (5xx, 429, timeouts) raise, so the worker retries with backoff;
 failures that it cannot (4xx, missing configuration) raise `PermanentJobError`. When a publish
@@ -15,20 +15,15 @@ from sqlmodel import Session, col, select
 
 from app import events
 from app.audit import service as audit
-from app.integrations import chatwoot, webhooks
+from app.drafts.service import draft_event
 from app.integrations.meta import GraphClient, GraphError, own_ids, page_token
-from app.outbox import service as outbox
+from app.outbox.jobs import ATTEMPT_KEY, JobContext
 from app.outbox.service import PermanentJobError
-from app.outbox.worker import ATTEMPT_KEY, JobContext, handles, on_dead
-from app.pipeline import draft_event
 from app.tables import Comment, Draft, Job, utcnow
 
-log = logging.getLogger("tanggap.integrations")
+log = logging.getLogger("tanggap.drafts")
 
 ACTOR = "system:publisher"
-
-
-# --- publishing to Meta ------------------------------------------------------------------------
 
 
 def _load(session: Session, payload: dict[str, Any]) -> tuple[Draft, Comment]:
@@ -91,7 +86,6 @@ def _mark_posted(session: Session, draft: Draft, posted_id: str) -> None:
     session.refresh(draft)
 
 
-@handles("reply.publish")
 def publish_reply(session: Session, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """Job: post an approved reply under the citizen's comment (once)."""
     draft, comment = _load(session, payload)
@@ -132,7 +126,6 @@ def publish_reply(session: Session, payload: dict[str, Any], ctx: JobContext) ->
     return {"posted_external_id": posted_id, "found_earlier_attempt": found}
 
 
-@handles("comment.hide")
 def hide_comment(session: Session, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """Job: hide a spam comment on the platform (once)."""
     draft, comment = _load(session, payload)
@@ -161,8 +154,6 @@ def hide_comment(session: Session, payload: dict[str, Any], ctx: JobContext) -> 
     return {"hidden": comment.external_id}
 
 
-@on_dead("reply.publish")
-@on_dead("comment.hide")
 def publish_failed(session: Session, job: Job, ctx: JobContext) -> None:
     """Record a publication that gave up: the draft is `failed`, the audit says why."""
     draft = session.get(Draft, job.payload.get("draft_id"))
@@ -183,101 +174,3 @@ def publish_failed(session: Session, job: Job, ctx: JobContext) -> None:
         account=comment.account if comment else None,
         details={"action": draft.action, "error": error, "attempts": job.attempts},
     )
-
-
-# --- outgoing webhooks and Chatwoot ------------------------------------------------------------
-
-
-def _chatwoot_follow_up(session: Session, event: str, data: dict[str, Any]) -> None:
-    """Queue the Chatwoot note for comments that came from Chatwoot."""
-    if event not in ("comment.classified", "draft.created") or not data.get("comment_id"):
-        return
-    comment = session.get(Comment, data["comment_id"])
-    if comment is None or comment.source != chatwoot.PLATFORM:
-        return
-    if event == "comment.classified":
-        key = f"chatwoot.note:{comment.id}"
-        payload: dict[str, Any] = {"comment_id": comment.id}
-    else:
-        # The first draft goes out with the classification note; later ones (regenerate) alone.
-        first = session.exec(
-            select(Draft.id).where(Draft.comment_id == comment.id).order_by(col(Draft.id))
-        ).first()
-        if first == data.get("draft_id"):
-            return
-        key = f"chatwoot.note:draft:{data['draft_id']}"
-        payload = {"comment_id": comment.id, "draft_id": data["draft_id"]}
-    outbox.enqueue(session=session, kind="chatwoot.note", payload=payload, dedupe_key=key)
-
-
-@handles("event.dispatch")
-def dispatch_event(session: Session, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
-    """Job: fan an event out to its webhook subscribers (and Chatwoot follow-ups)."""
-    event, data = payload["event"], payload.get("data") or {}
-    deliveries = webhooks.dispatch(session=session, event=event, data=data)
-    _chatwoot_follow_up(session, event, data)
-    return {"deliveries": [d.id for d in deliveries]}
-
-
-@handles("webhook.deliver")
-def deliver_webhook(session: Session, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
-    """Job: POST one signed delivery to its subscriber."""
-    return webhooks.deliver(
-        session=session, delivery_id=payload["delivery_id"], http=ctx.http, settings=ctx.settings
-    )
-
-
-@on_dead("webhook.deliver")
-def delivery_failed(session: Session, job: Job, ctx: JobContext) -> None:
-    webhooks.mark_failed(
-        session=session, delivery_id=int(job.payload["delivery_id"]), error=job.last_error
-    )
-
-
-@handles("chatwoot.note")
-def chatwoot_note(session: Session, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
-    """Job: put the classification and the suggested reply into the conversation as a note."""
-    comment = session.get(Comment, payload["comment_id"])
-    if comment is None:
-        raise PermanentJobError(f"comment {payload['comment_id']} does not exist")
-    ids = (comment.extra or {}).get("chatwoot") or {}
-    if not ids.get("account_id") or not ids.get("conversation_id"):
-        raise PermanentJobError("comment has no Chatwoot conversation")
-    if payload.get("draft_id"):
-        draft = session.get(Draft, payload["draft_id"])
-    else:
-        draft = session.exec(
-            select(Draft)
-            .where(Draft.comment_id == comment.id)
-            .where(Draft.status != "superseded")
-            .order_by(col(Draft.id).desc())
-        ).first()
-    try:
-        client = chatwoot.ChatwootClient(ctx.http, ctx.settings)
-        # Labels first: merging them again on a retry is harmless, a second note is not.
-        labels: list[str] = []
-        if ctx.settings.chatwoot_labels and not payload.get("draft_id"):
-            labels = client.add_labels(
-                account_id=ids["account_id"],
-                conversation_id=ids["conversation_id"],
-                labels=chatwoot.labels_for(comment),
-            )
-        note_id = client.post_note(
-            account_id=ids["account_id"],
-            conversation_id=ids["conversation_id"],
-            content=chatwoot.note_text(comment, draft),
-        )
-    except chatwoot.ChatwootError as exc:
-        if exc.transient:
-            raise
-        raise PermanentJobError(str(exc)) from exc
-    audit.record(
-        session=session,
-        actor="system:chatwoot",
-        action="chatwoot.note_posted",
-        comment_id=comment.id,
-        draft_id=draft.id if draft else None,
-        account=comment.account,
-        details={"note_id": note_id, "labels": labels, **ids},
-    )
-    return {"note_id": note_id, "labels": labels}

@@ -1,0 +1,34 @@
+"""Wire models for account reply settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ACCOUNT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
+
+
+class AccountIn(BaseModel):
+    """An account's reply settings: shown in drafts and used by the guardrails."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    institution_name: str = Field(min_length=1, max_length=200)
+    channels: dict[str, str] = Field(
+        default_factory=dict,
+        description="website, whatsapp, hotline, email, instagram, office_hours …",
+    )
+    preferences: dict[str, Any] = Field(
+        default_factory=dict, description="default_tone (santai|netral|formal), abusive_reply"
+    )
+
+
+class AccountPublic(BaseModel):
+    name: str
+    institution_name: str
+    channels: dict[str, Any]
+    preferences: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime

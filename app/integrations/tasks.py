@@ -1,0 +1,112 @@
+"""Background work of integrations: outgoing webhook deliveries and Chatwoot notes.
+
+Failures that a retry can fix raise, so the worker retries with backoff; failures that it cannot
+raise `PermanentJobError`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit
+from app.integrations import chatwoot, webhooks
+from app.outbox import service as outbox
+from app.outbox.jobs import JobContext, JobKind
+from app.outbox.service import PermanentJobError
+from app.tables import Comment, Draft, Job
+
+log = logging.getLogger("tanggap.integrations")
+
+
+def _chatwoot_follow_up(session: Session, event: str, data: dict[str, Any]) -> None:
+    """Queue the Chatwoot note for comments that came from Chatwoot."""
+    if event not in ("comment.classified", "draft.created") or not data.get("comment_id"):
+        return
+    comment = session.get(Comment, data["comment_id"])
+    if comment is None or comment.source != chatwoot.PLATFORM:
+        return
+    if event == "comment.classified":
+        key = f"chatwoot.note:{comment.id}"
+        payload: dict[str, Any] = {"comment_id": comment.id}
+    else:
+        # The first draft goes out with the classification note; later ones (regenerate) alone.
+        first = session.exec(
+            select(Draft.id).where(Draft.comment_id == comment.id).order_by(col(Draft.id))
+        ).first()
+        if first == data.get("draft_id"):
+            return
+        key = f"chatwoot.note:draft:{data['draft_id']}"
+        payload = {"comment_id": comment.id, "draft_id": data["draft_id"]}
+    outbox.enqueue(session=session, kind=JobKind.CHATWOOT_NOTE, payload=payload, dedupe_key=key)
+
+
+def dispatch_event(session: Session, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Job: fan an event out to its webhook subscribers (and Chatwoot follow-ups)."""
+    event, data = payload["event"], payload.get("data") or {}
+    deliveries = webhooks.dispatch(session=session, event=event, data=data)
+    _chatwoot_follow_up(session, event, data)
+    return {"deliveries": [d.id for d in deliveries]}
+
+
+def deliver_webhook(session: Session, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Job: POST one signed delivery to its subscriber."""
+    return webhooks.deliver(
+        session=session, delivery_id=payload["delivery_id"], http=ctx.http, settings=ctx.settings
+    )
+
+
+def delivery_failed(session: Session, job: Job, ctx: JobContext) -> None:
+    webhooks.mark_failed(
+        session=session, delivery_id=int(job.payload["delivery_id"]), error=job.last_error
+    )
+
+
+def chatwoot_note(session: Session, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Job: put the classification and the suggested reply into the conversation as a note."""
+    comment = session.get(Comment, payload["comment_id"])
+    if comment is None:
+        raise PermanentJobError(f"comment {payload['comment_id']} does not exist")
+    ids = (comment.extra or {}).get("chatwoot") or {}
+    if not ids.get("account_id") or not ids.get("conversation_id"):
+        raise PermanentJobError("comment has no Chatwoot conversation")
+    if payload.get("draft_id"):
+        draft = session.get(Draft, payload["draft_id"])
+    else:
+        draft = session.exec(
+            select(Draft)
+            .where(Draft.comment_id == comment.id)
+            .where(Draft.status != "superseded")
+            .order_by(col(Draft.id).desc())
+        ).first()
+    try:
+        client = chatwoot.ChatwootClient(ctx.http, ctx.settings)
+        # Labels first: merging them again on a retry is harmless, a second note is not.
+        labels: list[str] = []
+        if ctx.settings.chatwoot_labels and not payload.get("draft_id"):
+            labels = client.add_labels(
+                account_id=ids["account_id"],
+                conversation_id=ids["conversation_id"],
+                labels=chatwoot.labels_for(comment),
+            )
+        note_id = client.post_note(
+            account_id=ids["account_id"],
+            conversation_id=ids["conversation_id"],
+            content=chatwoot.note_text(comment, draft),
+        )
+    except chatwoot.ChatwootError as exc:
+        if exc.transient:
+            raise
+        raise PermanentJobError(str(exc)) from exc
+    audit.record(
+        session=session,
+        actor="system:chatwoot",
+        action="chatwoot.note_posted",
+        comment_id=comment.id,
+        draft_id=draft.id if draft else None,
+        account=comment.account,
+        details={"note_id": note_id, "labels": labels, **ids},
+    )
+    return {"note_id": note_id, "labels": labels}
