@@ -23,10 +23,11 @@ run: install
 	$(BIN)/tanggap seed-demo
 	$(BIN)/tanggap serve --host $(HOST) --port $(PORT)
 
-## Lint, then the whole suite on SQLite and PostgreSQL, browser tests included.
+## Lint and type-check (mypy strict on app/), then the whole suite on SQLite and PostgreSQL, browser tests included.
 test: install browser-deps postgres
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint:

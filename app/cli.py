@@ -10,8 +10,13 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.config import ROOT, get_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlmodel import Session
 
 DATA_DIR = ROOT.parent / "shared" / "data"
 
@@ -45,7 +50,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def alembic_config():  # type: ignore[no-untyped-def]
+def alembic_config() -> Config:
     from alembic.config import Config
 
     return Config(toml_file=str(ROOT / "pyproject.toml"))
@@ -86,7 +91,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def _session():  # type: ignore[no-untyped-def]
+def _session() -> contextlib.AbstractContextManager[Session]:
     from app.db import make_engine, session_scope
 
     return session_scope(make_engine(get_settings().database_url))

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +83,12 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = 8.0
 
     log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _production_needs_secret_key(self) -> Settings:
+        if self.environment == "production" and not self.secret_key.get_secret_value():
+            raise ValueError("TANGGAP_SECRET_KEY must be set when TANGGAP_ENVIRONMENT=production")
+        return self
 
     @property
     def is_sqlite(self) -> bool:

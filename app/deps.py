@@ -20,7 +20,8 @@ from app.tables import utcnow
 
 
 def get_settings_dep(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -29,14 +30,14 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 def get_classifier(request: Request) -> Classifier:
-    classifier = getattr(request.app.state, "classifier", None)
+    classifier: Classifier | None = getattr(request.app.state, "classifier", None)
     if classifier is None:
         raise ModelNotReady()
     return classifier
 
 
 def get_drafter(request: Request) -> Drafter:
-    drafter = getattr(request.app.state, "drafter", None)
+    drafter: Drafter | None = getattr(request.app.state, "drafter", None)
     if drafter is None:
         raise ModelNotReady("The drafter is not loaded yet.")
     return drafter

@@ -111,3 +111,18 @@ class ModelNotReady(AppError):
     status_code = 503
     code = "model_not_ready"
     message = "The classification model is not loaded yet."
+
+
+class TextEmpty(BadRequest):
+    code = "text_empty"
+    message = "Text must not be empty."
+
+
+class TextTooLong(BadRequest):
+    code = "text_too_long"
+    message = "Text is too long."
+
+
+class DraftDeclined(InvalidTransition):
+    code = "draft_declined"
+    message = "The drafter declined to draft this comment."

@@ -205,7 +205,7 @@ def _rows(session: Session, window: Window) -> list[_Row]:
             responded_at=_aware(responded_at),
             hidden=hidden_id is not None,
         )
-        for account, created_at, intent, sentiment, responded_at, hidden_id in session.exec(query)  # type: ignore[call-overload]
+        for account, created_at, intent, sentiment, responded_at, hidden_id in session.exec(query)
     ]
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -13,12 +15,13 @@ from app.audit import service as audit
 from app.comments.tasks import process, process_key
 from app.config import Settings
 from app.drafting.drafter import Drafter
-from app.errors import CommentNotFound, ValidationFailed
+from app.drafts import service as drafts_service
+from app.errors import CommentNotFound, InvalidTransition, ValidationFailed
 from app.metrics import COMMENTS_INGESTED
 from app.nlp.classifier import Classifier
 from app.outbox import service as outbox
 from app.outbox.jobs import JobKind
-from app.tables import Comment, Draft, LabelFeedback, utcnow
+from app.tables import AuditEvent, Comment, Draft, KbEntry, LabelFeedback, utcnow
 
 log = logging.getLogger("tanggap.comments")
 
@@ -38,7 +41,7 @@ class NewComment:
     parent_id: str | None = None
     created_at: datetime | None = None
     account: str | None = None
-    extra: dict | None = None
+    extra: dict[str, Any] | None = None
 
 
 @dataclass
@@ -193,7 +196,9 @@ def get(*, session: Session, comment_id: int) -> Comment:
     return comment
 
 
-def current_drafts(*, session: Session, comment_ids: list[int]) -> dict[int, Draft]:
+def current_drafts(
+    *, session: Session, comment_ids: Sequence[int | None]
+) -> dict[int | None, Draft]:
     """The newest non-superseded draft of each comment."""
     if not comment_ids:
         return {}
@@ -203,7 +208,7 @@ def current_drafts(*, session: Session, comment_ids: list[int]) -> dict[int, Dra
         .where(Draft.status != "superseded")
         .order_by(col(Draft.id))
     )
-    latest: dict[int, Draft] = {}
+    latest: dict[int | None, Draft] = {}
     for d in rows:
         latest[d.comment_id] = d
     return latest
@@ -259,3 +264,66 @@ def correct_labels(
     session.commit()
     session.refresh(comment)
     return comment
+
+
+def hide_as_spam(
+    *, session: Session, draft_id: int, actor: str, settings: Settings, drafter: Drafter
+) -> int:
+    """The id of a hide draft for this draft's comment, ready to approve.
+
+    A reply draft first corrects the comment's intent to spam (a training example), then asks
+    the drafter for a fresh draft, which for spam is a hide suggestion.
+    """
+    draft, comment = drafts_service.get(session=session, draft_id=draft_id)
+    if draft.action == "hide":
+        return draft_id
+    if comment.intent != "spam":
+        correct_labels(
+            session=session,
+            comment_id=draft.comment_id,
+            actor=actor,
+            intent="spam",
+            sentiment=None,
+            abusive=None,
+        )
+    new, _ = drafts_service.regenerate(
+        session=session,
+        draft_id=draft_id,
+        actor=actor,
+        tone=draft.tone,
+        drafter=drafter,
+        settings=settings,
+        expected_version=draft.version,
+    )
+    if new.action != "hide":
+        raise InvalidTransition("The drafter did not suggest hiding this comment.")
+    assert new.id is not None  # stored: flushed drafts have ids
+    return new.id
+
+
+@dataclass(frozen=True)
+class CommentDetail:
+    """A comment with its drafts (newest first), the KB entries they used and its history."""
+
+    comment: Comment
+    drafts: list[Draft]
+    pending: Draft | None
+    kb: dict[int, KbEntry | None]
+    history: list[AuditEvent]
+
+
+def detail(*, session: Session, comment_id: int) -> CommentDetail:
+    """Everything the comment page shows; `CommentNotFound` when there is no such comment."""
+    comment = get(session=session, comment_id=comment_id)
+    drafts = drafts_service.drafts_of(session=session, comment_id=comment_id)
+    kb_ids = {d.kb_entry_id for d in drafts if d.kb_entry_id is not None}
+    kb = {i: session.get(KbEntry, i) for i in kb_ids}
+    history = list(reversed(audit.search(session=session, comment_id=comment_id, limit=500)))
+    pending = next((d for d in reversed(drafts) if d.status == "pending"), None)
+    return CommentDetail(
+        comment=comment,
+        drafts=list(reversed(drafts)),
+        pending=pending,
+        kb=kb,
+        history=history,
+    )

@@ -299,7 +299,7 @@ class TemplateDrafter:
             context,
             seed=seed,
             limit=limit,
-            keep=keep,
+            keep=keep,  # type: ignore[arg-type]  # context values are str here (i15 retypes it)
         )
         flags = guardrails.check(text, comment=request.text, platform=platform, allowed=allowed)
         generator = "template"
@@ -312,7 +312,7 @@ class TemplateDrafter:
                 intent=intent,
                 sentiment=prediction.sentiment,
                 platform=platform,
-                inst=context["inst"],
+                inst=context["inst"],  # type: ignore[arg-type]  # a str, as above
                 max_chars=limit,
                 kb=kb_ctx,
             )

@@ -55,7 +55,7 @@ def draft_reply(
         scores=out.prediction.scores,
         model_version=out.model_version,
         draft=result.text,
-        action=result.action,  # type: ignore[arg-type]
+        action=result.action,
         tone=out.tone,
         account=out.account,
         template_id=result.template_id,

@@ -23,7 +23,15 @@ from app.config import Settings
 from app.drafting.drafter import Drafter, DraftRequest, DraftResult
 from app.drafts.priority import priority
 from app.drafts.publishing import enqueue_publication
-from app.errors import BadRequest, CommentNotFound, DraftNotFound, InvalidTransition
+from app.errors import (
+    BadRequest,
+    CommentNotFound,
+    DraftDeclined,
+    DraftNotFound,
+    InvalidTransition,
+    TextEmpty,
+    TextTooLong,
+)
 from app.metrics import DRAFTS_CREATED, DRAFTS_DECIDED
 from app.nlp.classifier import Prediction
 from app.tables import Comment, Draft, utcnow
@@ -213,7 +221,7 @@ def _transition(
 ) -> None:
     """Move a pending draft on, or raise InvalidTransition if someone else got there first."""
     version = expected_version if expected_version is not None else draft.version
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(Draft)
         .where(col(Draft.id) == draft.id)
         .where(col(Draft.status) == "pending")
@@ -264,9 +272,9 @@ def approve(
     if text is not None and draft.action == "reply":
         final_text = text.strip()
         if not final_text:
-            raise BadRequest("Edited text must not be empty.")
+            raise TextEmpty("Edited text must not be empty.")
         if len(final_text) > max_chars:
-            raise BadRequest("Edited text is too long.", details={"max_chars": max_chars})
+            raise TextTooLong("Edited text is too long.", details={"max_chars": max_chars})
         edited = final_text != (draft.text or "")
     before = draft.text
     now = utcnow()
@@ -368,7 +376,7 @@ def regenerate(
     session.commit()
     DRAFTS_DECIDED.labels(decision="regenerated").inc()
     if new is None:
-        raise InvalidTransition("The drafter declined to draft this comment.")
+        raise DraftDeclined()
     return new, comment
 
 

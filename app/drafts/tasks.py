@@ -69,7 +69,7 @@ def _graph_call(fn: Any, **kwargs: Any) -> Any:
 
 def _mark_posted(session: Session, draft: Draft, posted_id: str) -> None:
     now = utcnow()
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(Draft)
         .where(col(Draft.id) == draft.id)
         .where(col(Draft.status) == "approved")

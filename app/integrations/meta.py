@@ -261,7 +261,8 @@ class GraphClient:
                 if not isinstance(item, dict) or not item.get("id"):
                     continue
                 text = str(item.get("text") or item.get("message") or "").strip()
-                author = item.get("from") if isinstance(item.get("from"), dict) else {}
+                sender = item.get("from")
+                author = sender if isinstance(sender, dict) else {}
                 names = {str(author.get(k) or "") for k in ("id", "username")}
                 names.add(str(item.get("username") or ""))
                 if text == want and names & own_ids:

@@ -132,9 +132,7 @@ def update_subscription(
 def delete_subscription(*, session: Session, subscription_id: int, actor: str) -> None:
     """Remove a subscription and its delivery log."""
     sub = get_subscription(session=session, subscription_id=subscription_id)
-    session.exec(  # type: ignore[call-overload]
-        delete(WebhookDelivery).where(col(WebhookDelivery.subscription_id) == sub.id)
-    )
+    session.exec(delete(WebhookDelivery).where(col(WebhookDelivery.subscription_id) == sub.id))
     session.delete(sub)
     audit.record(
         session=session,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.errors import NotFound, ValidationFailed
 from app.security import (
@@ -40,7 +40,7 @@ def authenticate(*, session: Session, key: str) -> Principal | None:
 
 
 def list_keys(*, session: Session) -> list[ApiKey]:
-    return list(session.exec(select(ApiKey).order_by(ApiKey.id)))
+    return list(session.exec(select(ApiKey).order_by(col(ApiKey.id))))
 
 
 def revoke(*, session: Session, key_id: int) -> ApiKey:

@@ -237,7 +237,7 @@ def run_benchmark(
 
         torch.manual_seed(0)
         tok = clf.tokenizer
-        cfg = BertConfig(
+        cfg = BertConfig(  # type: ignore[call-arg]  # num_labels goes to PretrainedConfig kwargs
             vocab_size=len(tok),
             hidden_size=768,
             num_hidden_layers=12,

@@ -98,7 +98,8 @@ def read_judol_gbennnn(root: Path) -> tuple[list[Example], list[Example]]:
     "any intent but spam".
     """
     seen: set[str] = set()
-    train, valid = [], []
+    train: list[Example] = []
+    valid: list[Example] = []
     with (root / "spam" / "judol_gbennnn" / "comments.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             text = (row.get("text") or "").strip()

@@ -521,7 +521,7 @@ def everyday_comments(rng: random.Random, count: int) -> list[str]:
         return str(rng.choice([rng.randint(1, 20), rng.randint(20, 999)]))
 
     def make() -> str:
-        slots = {
+        slots: dict[str, Callable[[], str]] = {
             "person": person,
             "channel": lambda: invented_name(rng) + rng.choice(["", "", " tv", " official"]),
             "device": lambda: rng.choice(_DEVICES).format(n=rng.randint(2, 17)),

@@ -574,7 +574,8 @@ def teacher_sentiment(
     z = logits / temperature
     z -= z.max(axis=1, keepdims=True)
     p = np.exp(z)
-    return (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
+    probs: np.ndarray = (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
+    return probs
 
 
 def distillation_loss(student_logits: Any, soft: Any, temperature: float) -> Any:

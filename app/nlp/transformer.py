@@ -83,6 +83,8 @@ class TransformerClassifier:
         self._token_types = "token_type_ids" in _accepts(model)
         # A TorchScript trace of the forward pass skips transformers' per-call Python work
         # (about half of a 20-token batch-1 call on 2 cores); None runs the model eagerly.
+        self._graph: Any
+        self._graph_inputs: tuple[str, ...]
         self._graph, self._graph_inputs = self._trace() if trace else (None, ())
 
     @classmethod

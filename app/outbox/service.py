@@ -63,10 +63,10 @@ def claim(
     query = select(Job.id).where(due).order_by(col(Job.run_after), col(Job.id)).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    ids = list(session.exec(query))
+    ids = [job_id for job_id in session.exec(query) if job_id is not None]
     claimed: list[int] = []
     for job_id in ids:
-        result = session.exec(  # type: ignore[call-overload]
+        result = session.exec(
             update(Job)
             .where(col(Job.id) == job_id)
             .where(due)
@@ -128,7 +128,7 @@ def fail(
 
 def mark_done_if_pending(*, session: Session, dedupe_key: str) -> None:
     """Close a safety-net job whose work was done inline."""
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(Job)
         .where(col(Job.dedupe_key) == dedupe_key)
         .where(col(Job.status) == "pending")
@@ -140,5 +140,5 @@ def counts(*, session: Session) -> dict[str, int]:
     """Jobs per status, for metrics and health."""
     from sqlalchemy import func
 
-    rows = session.exec(select(Job.status, func.count()).group_by(Job.status))  # type: ignore[call-overload]
+    rows = session.exec(select(Job.status, func.count()).group_by(Job.status))
     return {status: n for status, n in rows}

@@ -205,7 +205,7 @@ def _secret(settings: Settings) -> str:
 
 def install_web(app: FastAPI, settings: Settings) -> None:
     """Session cookie, web auth, static files and the web error pages (called by create_app)."""
-    from app.web.router import csrf_failed_page, login_redirect
+    from app.web.auth import csrf_failed_page, login_redirect
 
     app.add_middleware(WebSessionAuth, max_age_seconds=settings.session_max_age_seconds)
     app.add_middleware(

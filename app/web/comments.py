@@ -1,0 +1,96 @@
+"""Web pages: a comment's detail page and its label corrections."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.comments import service as comments_service
+from app.deps import ClockDep, SessionDep, SettingsDep
+from app.errors import AppError, NotFound
+from app.nlp.labels import INTENTS, SENTIMENTS, TONES
+from app.web import format as fmt
+from app.web.messages import friendly
+from app.web.pages import Csrf, WebUser, back, choice, flash, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/comments/{comment_id}", response_class=HTMLResponse)
+def comment_detail(
+    request: Request,
+    comment_id: int,
+    user: WebUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> Response:
+    """A comment with its drafts, KB entries used, guardrail flags, what was posted and history."""
+    try:
+        page = comments_service.detail(session=session, comment_id=comment_id)
+    except NotFound:
+        context = {"title": "Tidak ditemukan", "message": "Komentar ini tidak ada."}
+        return render(request, "error.html", context, status_code=404)
+    comment = page.comment
+    return render(
+        request,
+        "comment.html",
+        {
+            "comment": comment,
+            "drafts": page.drafts,
+            "pending": page.pending,
+            "kb": page.kb,
+            "history": page.history,
+            "sla": fmt.sla_clock(
+                comment.created_at, now=clock(), deadline_hours=settings.sla_first_response_hours
+            ),
+            "intents": INTENTS,
+            "sentiments": SENTIMENTS,
+            "tones": TONES,
+            "here": request.url.path,
+        },
+    )
+
+
+@router.post("/comments/{comment_id}/labels", dependencies=[Csrf])
+def correct_labels(
+    request: Request,
+    comment_id: int,
+    user: WebUser,
+    session: SessionDep,
+    intent: Annotated[str, Form()] = "",
+    sentiment: Annotated[str, Form()] = "",
+    abusive: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/queue",
+) -> Response:
+    """Correct the intent/sentiment/abuse labels (stored as training data)."""
+    try:
+        comment = comments_service.get(session=session, comment_id=comment_id)
+    except NotFound as exc:
+        flash(request, "error", friendly(exc))
+        return back(next)
+    new_intent = choice(intent, INTENTS)
+    new_sentiment = choice(sentiment, SENTIMENTS)
+    new_abusive = {"1": True, "0": False}.get(abusive)
+    changed_intent = new_intent if new_intent != comment.intent else None
+    changed_sentiment = new_sentiment if new_sentiment != comment.sentiment else None
+    changed_abusive = new_abusive if new_abusive != comment.abusive else None
+    if changed_intent is None and changed_sentiment is None and changed_abusive is None:
+        flash(request, "info", "Label tidak berubah.")
+        return back(next)
+    try:
+        comments_service.correct_labels(
+            session=session,
+            comment_id=comment_id,
+            actor=user.actor,
+            intent=changed_intent,
+            sentiment=changed_sentiment,
+            abusive=changed_abusive,
+        )
+    except AppError as exc:
+        flash(request, "error", friendly(exc))
+        return back(next)
+    flash(request, "ok", "Label dikoreksi. Terima kasih, koreksi ini jadi bahan latih model.")
+    return back(next)
