@@ -86,7 +86,7 @@ def read_emot(root: Path, split: str) -> list[Example]:
     return out
 
 
-def _stable_bucket(text: str, buckets: int = 100) -> int:
+def stable_bucket(text: str, buckets: int = 100) -> int:
     digest = hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
     return int(digest[:8], 16) % buckets
 
@@ -111,7 +111,7 @@ def read_judol_gbennnn(root: Path) -> tuple[list[Example], list[Example]]:
             seen.add(key)
             spam = str(row.get("label", "0")).strip() == "1"
             ex = Example(text, "judol_gbennnn", intent="spam" if spam else NOT_SPAM)
-            (valid if _stable_bucket(key) < 10 else train).append(ex)
+            (valid if stable_bucket(key) < 10 else train).append(ex)
     return train, valid
 
 

@@ -22,12 +22,12 @@ from typing import Any
 from app.nlp.classifier import Prediction
 from app.nlp.data import (
     Example,
-    _stable_bucket,
     read_ibrohim,
     read_judol_gbennnn,
     read_judol_nafhanugm,
     read_own_intents,
     read_smsa,
+    stable_bucket,
     surabaya_intent_eval,
 )
 from app.nlp.labels import INTENTS, SENTIMENTS
@@ -122,7 +122,7 @@ def evaluate_model(classifier: Any, data_dir: Path, *, limit: int | None = None)
             )
     except FileNotFoundError:
         skipped.append("surabaya")
-    own_valid = [e for e in read_own_intents() if _stable_bucket(e.text) < 15]
+    own_valid = [e for e in read_own_intents() if stable_bucket(e.text) < 15]
     preds = _predict(classifier, own_valid)
     report["intent_own_heldout"] = _f1_report(
         [str(e.intent) for e in own_valid], [p.intent for p in preds], INTENTS

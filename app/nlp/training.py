@@ -32,7 +32,6 @@ from app.nlp.data import (
     DEFAULT_SENTIMENT,
     NOT_SPAM,
     Example,
-    _stable_bucket,
     abusive_weak_label,
     augment,
     read_emot,
@@ -40,6 +39,7 @@ from app.nlp.data import (
     read_judol_sites,
     read_own_intents,
     read_smsa,
+    stable_bucket,
     weak_intent,
 )
 from app.nlp.labels import INTENTS, SENTIMENTS
@@ -357,8 +357,8 @@ def assemble(
         ex.intent = NOT_SPAM
     judol_train, judol_valid = read_judol_gbennnn(data_dir)
     own = read_own_intents()
-    own_train = [e for e in own if _stable_bucket(e.text) >= 15]
-    own_valid = [e for e in own if _stable_bucket(e.text) < 15]
+    own_train = [e for e in own if stable_bucket(e.text) >= 15]
+    own_valid = [e for e in own if stable_bucket(e.text) < 15]
 
     spam = [e for e in judol_train if e.intent == "spam"]
     ham = [e for e in judol_train if e.intent != "spam"]
