@@ -5,7 +5,7 @@ import json
 from sqlmodel import Session, func, select
 
 from app.tables import AuditEvent, Comment, Draft, LabelFeedback
-from tests.api.helpers import assert_error, post_comment
+from tests.helpers import assert_error, post_comment
 
 
 def test_create_returns_classification_and_draft(client, make_key):

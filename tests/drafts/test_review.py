@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from app.drafts import service as drafts_service
 from app.errors import InvalidTransition
 from app.tables import AuditEvent, Draft, Job
-from tests.api.helpers import assert_error, post_comment
+from tests.helpers import assert_error, post_comment
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 

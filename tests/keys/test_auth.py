@@ -3,7 +3,7 @@
 from sqlmodel import Session
 
 from app.keys import service as keys_service
-from tests.api.helpers import assert_error
+from tests.helpers import assert_error
 
 COMMENT = {"platform": "web", "external_id": "a1", "text": "kapan pelayanan buka?"}
 
