@@ -12,7 +12,6 @@ import hashlib
 import json
 import random
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -308,11 +307,3 @@ def read_feedback(database_url: str) -> list[Example]:
             abusive = getattr(row, "abusive", None)
             out.append(Example(row.text, "feedback", intent, sentiment, abusive))
     return out
-
-
-def iter_jsonl(path: Path) -> Iterator[tuple[int, str]]:
-    """Yield (line number, raw line) pairs of a JSONL file, skipping blank lines."""
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for no, line in enumerate(fh, 1):
-            if line.strip():
-                yield no, line

@@ -21,7 +21,6 @@ from app.nlp.classifier import Prediction
 from app.nlp.labels import INTENTS, SENTIMENTS
 from app.nlp.normalise import lexicon_hit, normalise
 
-WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 # Texts of different lengths and batch sizes: the traced graph must match the eager model on all.
 TRACE_CHECK = (
     ["halo min"],
