@@ -19,6 +19,8 @@ from app.drafts import service as drafts_service
 from app.errors import CommentNotFound, InvalidTransition, ValidationFailed
 from app.metrics import COMMENTS_INGESTED
 from app.nlp.classifier import Classifier
+from app.nlp.data import Example
+from app.nlp.labels import INTENTS, SENTIMENTS
 from app.outbox import service as outbox
 from app.outbox.jobs import JobKind
 from app.tables import AuditEvent, Comment, Draft, KbEntry, LabelFeedback, utcnow
@@ -327,3 +329,14 @@ def detail(*, session: Session, comment_id: int) -> CommentDetail:
         kb=kb,
         history=history,
     )
+
+
+def feedback_examples(*, session: Session) -> list[Example]:
+    """Reviewer corrections from the ``label_feedback`` table, as training examples."""
+    out = []
+    for row in session.exec(select(LabelFeedback)):
+        intent = row.intent if row.intent in INTENTS else None
+        sentiment = row.sentiment if row.sentiment in SENTIMENTS else None
+        abusive = getattr(row, "abusive", None)
+        out.append(Example(row.text, "feedback", intent, sentiment, abusive))
+    return out

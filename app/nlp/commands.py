@@ -29,10 +29,12 @@ def train(args: argparse.Namespace) -> int:
 
     feedback = []
     if getattr(args, "with_feedback", False):
+        from app.comments import service as comments_service
         from app.config import get_settings
-        from app.nlp.data import read_feedback
+        from app.db import make_engine, session_scope
 
-        feedback = read_feedback(get_settings().database_url)
+        with session_scope(make_engine(get_settings().database_url)) as session:
+            feedback = comments_service.feedback_examples(session=session)
         print(f"reviewer feedback examples: {len(feedback)}", file=sys.stderr)
     output = Path(args.output)
     train_model(

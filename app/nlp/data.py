@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from app.nlp.labels import INTENTS, SENTIMENTS
+from app.nlp.labels import INTENTS
 from app.nlp.normalise import RESOURCES, lexicon_hit, normalise
 
 csv.field_size_limit(10_000_000)
@@ -284,26 +284,3 @@ def surabaya_intent_eval(root: Path) -> list[Example]:
         for r in read_intent_eval()
         if r["id"] in texts
     ]
-
-
-# ---------------------------------------------------------------------------------------------
-# Reviewer feedback (database)
-# ---------------------------------------------------------------------------------------------
-
-
-def read_feedback(database_url: str) -> list[Example]:
-    """Reviewer corrections from the ``label_feedback`` table."""
-    from sqlmodel import Session, select
-
-    from app.db import make_engine
-    from app.tables import LabelFeedback
-
-    engine = make_engine(database_url)
-    out = []
-    with Session(engine) as session:
-        for row in session.exec(select(LabelFeedback)):
-            intent = row.intent if row.intent in INTENTS else None
-            sentiment = row.sentiment if row.sentiment in SENTIMENTS else None
-            abusive = getattr(row, "abusive", None)
-            out.append(Example(row.text, "feedback", intent, sentiment, abusive))
-    return out
