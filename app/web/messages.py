@@ -39,7 +39,7 @@ _NOT_FOUND = "Draf atau komentar tidak ditemukan; mungkin sudah dihapus."
 _INVALID = "Permintaan tidak valid. Muat ulang halaman lalu coba lagi."
 
 # Error code -> message (a text, or a function of the error's details). An error whose code is
-# not here gets the message of its nearest base class that is.
+# not here gets the message of its nearest base class that is, else FALLBACK.
 MESSAGES: dict[str, str | Callable[[dict[str, Any]], str]] = {
     "draft_declined": "Sistem tidak membuat draf baru untuk komentar ini (kebijakan balasan akun).",
     "invalid_transition": _taken,
@@ -62,6 +62,8 @@ def friendly(exc: AppError, decided_by: str | None = None) -> str:
     if decided_by and not details.get("decided_by"):
         details["decided_by"] = decided_by
     for cls in type(exc).__mro__:
+        if cls is AppError:  # its code is bad_request's, but an unlisted error is not one
+            break
         message = MESSAGES.get(getattr(cls, "code", ""))
         if message is not None:
             return message if isinstance(message, str) else message(details)
