@@ -43,6 +43,11 @@ def authenticate(*, session: Session, username: str, password: str) -> Principal
     return principal_of(user)
 
 
+def find(*, session: Session, user_id: int | None) -> User | None:
+    """The user with this id, or None."""
+    return session.get(User, user_id) if user_id is not None else None
+
+
 def principal_of(user: User) -> Principal:
     assert user.role in ROLES
     return Principal(kind="user", name=user.username, role=user.role, id=user.id)

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.deps import SessionDep
 from app.security import Principal
-from app.tables import User
 from app.users import service as users_service
 from app.web.pages import Csrf, back, flash, render, safe_next
 from app.web.security import start_session
@@ -73,7 +72,7 @@ def login(
         context["error"] = "Terlalu banyak percobaan masuk. Coba lagi beberapa menit lagi."
         return render(request, "login.html", context, status_code=429)
     principal = users_service.authenticate(session=session, username=username, password=password)
-    user = session.get(User, principal.id) if principal else None
+    user = users_service.find(session=session, user_id=principal.id) if principal else None
     if user is None:
         throttle.failed(username, address)
         context["error"] = "Nama pengguna atau kata sandi salah."
