@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     knowledge_dir: Path = ROOT / "prompts" / "knowledge"
     default_tone: Literal["santai", "netral", "formal"] = "santai"
     default_account: str = "default"
+    # Ingest to an account that is not registered (nor the default one): 422 unless this is true
+    auto_create_accounts: bool = False
     abusive_reply: Literal["calm", "none"] = "calm"
 
     # Limits (documented in the README)
@@ -50,6 +52,8 @@ class Settings(BaseSettings):
     sla_first_response_hours: float = 72.0  # LAPOR!: first response within 3 days
     session_cookie_secure: bool = False  # set true behind HTTPS: the cookie gets `Secure`
     display_timezone: str = "Asia/Jakarta"  # SLA clocks and dashboard day buckets
+    # An approval's platform job waits this long, so the reviewer can undo it
+    publish_delay_seconds: float = 10.0
 
     # Meta (Instagram / Facebook)
     meta_verify_token: SecretStr = SecretStr("")

@@ -19,6 +19,17 @@ NAMING_CONVENTION = {
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
+# Search indexes made by raw SQL in the migrations, not declared as tables (SQLite's FTS5 table and
+# its shadow tables, PostgreSQL's expression index): autogenerate leaves them alone.
+RAW_SQL_OBJECTS = ("comments_fts", "ix_comments_search")
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic autogenerate filter: skip the raw-SQL search objects."""
+    return not (reflected and name is not None and name.startswith(RAW_SQL_OBJECTS))
+
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout for concurrent writers."""

@@ -89,6 +89,11 @@ class InvalidTransition(Conflict):
     message = "The draft is no longer pending."
 
 
+class UndoExpired(Conflict):
+    code = "undo_expired"
+    message = "Too late to undo: the approval is already being sent."
+
+
 class PayloadTooLarge(AppError):
     status_code = 413
     code = "payload_too_large"

@@ -81,6 +81,8 @@ class User(SQLModel, table=True):
     is_active: bool = True
     created_at: datetime = _ts()
     last_login_at: datetime | None = _ts(nullable=True)
+    # Sessions that started before this time are over (deactivation, password reset).
+    sessions_valid_after: datetime | None = _ts(nullable=True)
 
 
 class Account(SQLModel, table=True):
@@ -95,6 +97,11 @@ class Account(SQLModel, table=True):
     channels: dict[str, Any] = _json()
     # default_tone, abusive_reply ("calm" | "none"), signature ...
     preferences: dict[str, Any] = _json()
+    # graph: approved drafts are posted through the Graph API; manual: an admin posts them by hand
+    publishing_mode: str = Field(default="graph", max_length=10)
+    # connected | disconnected (the platform refused the token); shown as a banner until fixed
+    connection_state: str = Field(default="connected", max_length=20)
+    connection_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
 
@@ -139,7 +146,8 @@ class Draft(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     comment_id: int = Field(foreign_key="comments.id", index=True)
     action: str = Field(default="reply", max_length=10)  # reply | hide
-    # pending -> approved | rejected | superseded ; approved -> posted | failed
+    # pending -> approved | ready_to_post | rejected | superseded | withdrawn
+    # approved -> posted | failed (graph) ; ready_to_post -> posted (manual) ; failed -> approved
     status: str = Field(default="pending", max_length=20, index=True)
     text: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
     drafted_text: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
@@ -160,6 +168,9 @@ class Draft(SQLModel, table=True):
     posted_at: datetime | None = _ts(nullable=True)
     posted_external_id: str | None = Field(default=None, max_length=200)
     publish_error: str | None = Field(default=None, max_length=2000)
+    posted_url: str | None = Field(default=None, max_length=1000)  # manual: where it was posted
+    hide_reason: str | None = Field(default=None, max_length=20)  # spam | pii
+    assigned_to: str | None = Field(default=None, max_length=150, index=True)
 
 
 class AuditEvent(SQLModel, table=True):

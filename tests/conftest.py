@@ -122,6 +122,7 @@ def settings(engine: Engine, tmp_path: Path) -> Settings:
         secret_key="test-secret-key-0123456789abcdef",  # type: ignore[arg-type]
         job_backoff_base_seconds=0.0,
         job_backoff_max_seconds=0.0,
+        publish_delay_seconds=0.0,
     )
 
 

@@ -39,6 +39,7 @@ def put_account(
         channels=body.channels,
         preferences=body.preferences,
         actor=principal.actor,
+        publishing_mode=body.publishing_mode,
     )
     if created:
         response.status_code = status.HTTP_201_CREATED

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,6 +23,11 @@ class AccountIn(BaseModel):
     preferences: dict[str, Any] = Field(
         default_factory=dict, description="default_tone (santai|netral|formal), abusive_reply"
     )
+    publishing_mode: Literal["graph", "manual"] | None = Field(
+        default=None,
+        description="graph: post approved replies through the Graph API; manual: an admin posts "
+        "them by hand and marks them posted. Omitted: unchanged (new accounts: graph).",
+    )
 
 
 class AccountPublic(BaseModel):
@@ -30,5 +35,7 @@ class AccountPublic(BaseModel):
     institution_name: str
     channels: dict[str, Any]
     preferences: dict[str, Any]
+    publishing_mode: str = "graph"
+    connection_state: str = "connected"
     created_at: datetime
     updated_at: datetime

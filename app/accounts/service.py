@@ -69,6 +69,7 @@ def upsert_account(
     institution_name: str,
     channels: dict[str, Any],
     preferences: dict[str, Any],
+    publishing_mode: str | None = None,
 ) -> tuple[Account, bool]:
     validate_preferences(preferences)
     row = find_account(session=session, name=name)
@@ -78,6 +79,8 @@ def upsert_account(
     row.institution_name = institution_name
     row.channels = dict(channels)
     row.preferences = dict(preferences)
+    if publishing_mode is not None:
+        row.publishing_mode = publishing_mode
     row.updated_at = utcnow()
     session.add(row)
     session.flush()
@@ -92,6 +95,7 @@ def put_account(
     channels: dict[str, Any],
     preferences: dict[str, Any],
     actor: str,
+    publishing_mode: str | None = None,
 ) -> tuple[Account, bool]:
     """Create or replace an account's reply settings; returns (account, created)."""
     before = find_account(session=session, name=name)
@@ -102,6 +106,7 @@ def put_account(
             "institution_name": before.institution_name,
             "channels": dict(before.channels),
             "preferences": dict(before.preferences),
+            "publishing_mode": before.publishing_mode,
         }
     )
     row, created = upsert_account(
@@ -110,6 +115,7 @@ def put_account(
         institution_name=institution_name,
         channels=channels,
         preferences=preferences,
+        publishing_mode=publishing_mode,
     )
     audit.record(
         session=session,
@@ -122,9 +128,115 @@ def put_account(
                 "institution_name": institution_name,
                 "channels": channels,
                 "preferences": preferences,
+                "publishing_mode": row.publishing_mode,
             },
         },
     )
     session.commit()
     session.refresh(row)
     return row, created
+
+
+# --- the registry: publishing mode and connection state ---------------------------------------
+
+PUBLISHING_MODES = ("graph", "manual")
+CONNECTED = "connected"
+DISCONNECTED = "disconnected"
+
+
+class UnknownAccount(ValidationFailed):
+    code = "unknown_account"
+    message = "Unknown account: register it first (PUT /api/v1/accounts/{name})."
+
+
+def list_accounts(*, session: Session) -> list[Account]:
+    """Every registered account, disconnected ones first, then by name."""
+    rows = list(session.exec(select(Account).order_by(col(Account.name))))
+    return sorted(rows, key=lambda a: a.connection_state != DISCONNECTED)
+
+
+def require_known(
+    *, session: Session, names: set[str], allowed: set[str], auto_create: bool
+) -> None:
+    """Refuse ingest to accounts that are not registered, unless auto-creation is on (flushes).
+
+    `allowed` names (the configured default account) are always accepted; with `auto_create`
+    an unknown name gets a row with neutral settings, so it shows in the registry.
+    """
+    known = {a.name for a in session.exec(select(Account).where(col(Account.name).in_(names)))}
+    missing = sorted(names - known - allowed)
+    if missing and not auto_create:
+        raise UnknownAccount(details={"accounts": missing})
+    for name in sorted(names - known):
+        session.add(Account(name=name, institution_name=name))
+    if names - known:
+        session.flush()
+
+
+def set_publishing_mode(*, session: Session, name: str, mode: str, actor: str) -> Account:
+    """Switch an account between posting through the Graph API and posting by hand."""
+    if mode not in PUBLISHING_MODES:
+        raise ValidationFailed(
+            "Unknown publishing mode.", details={"mode": mode, "allowed": list(PUBLISHING_MODES)}
+        )
+    row = get_account(session=session, name=name)
+    before = row.publishing_mode
+    row.publishing_mode = mode
+    row.updated_at = utcnow()
+    session.add(row)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="account.publishing_mode",
+        account=name,
+        details={"before": before, "after": mode},
+    )
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def mark_disconnected(*, session: Session, name: str, error: str) -> None:
+    """The platform refused the account's token: show a banner until someone fixes it (flushes)."""
+    row = find_account(session=session, name=name)
+    if row is None:
+        row = Account(name=name, institution_name=name)
+    if row.connection_state == DISCONNECTED and row.connection_error == error[:500]:
+        return
+    row.connection_state = DISCONNECTED
+    row.connection_error = error[:500]
+    row.updated_at = utcnow()
+    session.add(row)
+    audit.record(
+        session=session,
+        actor="system:publisher",
+        action="account.disconnected",
+        account=name,
+        details={"error": error[:500]},
+    )
+    session.flush()
+
+
+def mark_connected(*, session: Session, name: str, actor: str) -> bool:
+    """The connection works again (a post went through, or an admin fixed it); flushes."""
+    row = find_account(session=session, name=name)
+    if row is None or row.connection_state != DISCONNECTED:
+        return False
+    row.connection_state = CONNECTED
+    row.connection_error = None
+    row.updated_at = utcnow()
+    session.add(row)
+    audit.record(session=session, actor=actor, action="account.connected", account=name)
+    session.flush()
+    return True
+
+
+def disconnected_accounts(*, session: Session) -> list[Account]:
+    """Accounts whose platform token was refused (the banner on every page)."""
+    return list(
+        session.exec(
+            select(Account)
+            .where(col(Account.connection_state) == DISCONNECTED)
+            .order_by(col(Account.name))
+        )
+    )

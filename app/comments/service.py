@@ -303,6 +303,66 @@ def hide_as_spam(
     return new.id
 
 
+def record_reveal(*, session: Session, comment_id: int, actor: str) -> Comment:
+    """Audit that someone looked at a comment's personal data unmasked."""
+    comment = get(session=session, comment_id=comment_id)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="pii.revealed",
+        comment_id=comment.id,
+        account=comment.account,
+    )
+    session.commit()
+    return comment
+
+
+def hide_for_privacy(
+    *, session: Session, comment_id: int, actor: str, settings: Settings
+) -> drafts_service.Approval:
+    """Hide a comment because it holds personal data: its own reason, no spam label.
+
+    The pending draft (if any) is superseded by an approved hide draft with
+    `hide_reason="pii"`; no label correction is stored, so nothing becomes spam training data.
+    """
+    comment = get(session=session, comment_id=comment_id)
+    if comment.hidden_at is not None or comment.deleted_at is not None:
+        raise InvalidTransition(
+            "The comment is already hidden or deleted.", details={"comment_id": comment_id}
+        )
+    for draft in drafts_service.drafts_of(session=session, comment_id=comment_id):
+        if draft.status == "pending":
+            draft.status = "superseded"
+            draft.decided_at = utcnow()
+            draft.decided_by = actor
+            draft.version += 1
+            session.add(draft)
+    hide = Draft(
+        comment_id=comment_id,
+        action="hide",
+        hide_reason="pii",
+        tone="netral",
+        template_id="policy/pii",
+        flags=[],
+        model_version=comment.model_version,
+        generator="reviewer",
+    )
+    session.add(hide)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="draft.created",
+        comment_id=comment_id,
+        draft_id=hide.id,
+        account=comment.account,
+        details={"action": "hide", "reason": "data pribadi", "template_id": "policy/pii"},
+    )
+    session.commit()
+    assert hide.id is not None
+    return drafts_service.approve(session=session, draft_id=hide.id, actor=actor, settings=settings)
+
+
 @dataclass(frozen=True)
 class CommentDetail:
     """A comment with its drafts (newest first), the KB entries they used and its history."""
@@ -329,6 +389,27 @@ def detail(*, session: Session, comment_id: int) -> CommentDetail:
         kb=kb,
         history=history,
     )
+
+
+def corrections(
+    *, session: Session, comment_ids: Sequence[int | None]
+) -> dict[int, dict[str, str]]:
+    """Who last corrected which label of each comment: `{comment_id: {"intent": actor, ...}}`."""
+    ids = [i for i in comment_ids if i is not None]
+    if not ids:
+        return {}
+    out: dict[int, dict[str, str]] = {}
+    rows = session.exec(
+        select(LabelFeedback)
+        .where(col(LabelFeedback.comment_id).in_(ids))
+        .order_by(col(LabelFeedback.id))
+    )
+    for row in rows:
+        fields = out.setdefault(row.comment_id, {})
+        for name in ("intent", "sentiment", "abusive"):
+            if getattr(row, name) is not None:
+                fields[name] = row.created_by
+    return out
 
 
 def feedback_examples(*, session: Session) -> list[Example]:

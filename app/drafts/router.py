@@ -11,6 +11,7 @@ from app.drafts import service
 from app.drafts.schemas import (
     ApproveBody,
     DraftPage,
+    MarkPostedBody,
     QueueItem,
     RegenerateBody,
     RejectBody,
@@ -19,7 +20,16 @@ from app.drafts.schemas import (
 
 router = APIRouter(prefix="/api/v1/drafts", tags=["drafts"])
 
-DraftStatus = Literal["pending", "approved", "rejected", "superseded", "posted", "failed"]
+DraftStatus = Literal[
+    "pending",
+    "approved",
+    "ready_to_post",
+    "rejected",
+    "superseded",
+    "withdrawn",
+    "posted",
+    "failed",
+]
 
 
 @router.get("", response_model=DraftPage)
@@ -34,6 +44,7 @@ def list_drafts(
     platform: str | None = None,
     action: Literal["reply", "hide"] | None = None,
     abusive: bool | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="words of text or author")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> DraftPage:
@@ -48,6 +59,7 @@ def list_drafts(
             platform=platform,
             action=action,
             abusive=abusive,
+            q=q,
         ),
         limit=min(limit, settings.page_size_max),
         cursor=cursor,
@@ -71,15 +83,51 @@ def approve_draft(
 ) -> QueueItem:
     """Approve as drafted, or with edited `text`; publication is queued in the same commit."""
     body = body or ApproveBody()
-    draft, comment = service.approve(
+    done = service.approve(
         session=session,
         draft_id=draft_id,
         actor=principal.actor,
+        settings=settings,
         text=body.text,
         expected_version=body.version,
-        max_chars=settings.max_text_chars,
+    )
+    return queue_item(done.draft, done.comment)
+
+
+@router.post("/{draft_id}/undo", response_model=QueueItem)
+def undo_approval(
+    draft_id: int, session: SessionDep, settings: SettingsDep, principal: ReviewerKey
+) -> QueueItem:
+    """Take an approval back within `TANGGAP_PUBLISH_DELAY_SECONDS` (409 `undo_expired` after)."""
+    draft, comment = service.undo_approval(
+        session=session, draft_id=draft_id, actor=principal.actor, settings=settings
     )
     return queue_item(draft, comment)
+
+
+@router.post("/{draft_id}/mark-posted", response_model=QueueItem)
+def mark_posted(
+    draft_id: int, session: SessionDep, principal: ReviewerKey, body: MarkPostedBody | None = None
+) -> QueueItem:
+    """Record that a `ready_to_post` draft was posted by hand (optional `url` of the reply)."""
+    draft, comment = service.mark_posted(
+        session=session,
+        draft_id=draft_id,
+        actor=principal.actor,
+        url=body.url if body else None,
+    )
+    return queue_item(draft, comment)
+
+
+@router.post("/{draft_id}/retry", response_model=QueueItem)
+def retry(
+    draft_id: int, session: SessionDep, settings: SettingsDep, principal: ReviewerKey
+) -> QueueItem:
+    """Send a `failed` draft again (or make it `ready_to_post` when its account cannot post)."""
+    done = service.retry(
+        session=session, draft_id=draft_id, actor=principal.actor, settings=settings
+    )
+    return queue_item(done.draft, done.comment)
 
 
 @router.post("/{draft_id}/reject", response_model=QueueItem)

@@ -28,7 +28,10 @@ class DraftPublic(BaseModel):
     id: int
     comment_id: int
     action: str = Field(description="reply, or hide for spam")
-    status: str = Field(description="pending, approved, rejected, superseded, posted or failed")
+    status: str = Field(
+        description="pending, approved, ready_to_post, rejected, superseded, withdrawn, posted "
+        "or failed"
+    )
     text: str | None
     drafted_text: str | None
     tone: str
@@ -47,6 +50,9 @@ class DraftPublic(BaseModel):
     posted_at: datetime | None
     posted_external_id: str | None
     publish_error: str | None
+    posted_url: str | None = None
+    hide_reason: str | None = None
+    assigned_to: str | None = None
 
 
 class QueueItem(DraftPublic):
@@ -63,6 +69,17 @@ class ApproveBody(BaseModel):
 
     text: str | None = Field(default=None, description="Edited reply; omit to approve as drafted.")
     version: int | None = Field(default=None, description="Expected draft version (optional).")
+
+
+class MarkPostedBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(
+        default=None,
+        max_length=1000,
+        pattern=r"^https?://\S+$",
+        description="Where the reply was posted (optional).",
+    )
 
 
 class RejectBody(BaseModel):

@@ -19,10 +19,11 @@ from sqlmodel import Session, col, select
 from app import events
 from app.accounts.service import profile_of
 from app.audit import service as audit
+from app.comments import search
 from app.config import Settings
 from app.drafting.drafter import Drafter, DraftRequest, DraftResult
+from app.drafts import publishing
 from app.drafts.priority import priority
-from app.drafts.publishing import enqueue_publication
 from app.errors import (
     BadRequest,
     CommentNotFound,
@@ -31,6 +32,7 @@ from app.errors import (
     InvalidTransition,
     TextEmpty,
     TextTooLong,
+    UndoExpired,
 )
 from app.metrics import DRAFTS_CREATED, DRAFTS_DECIDED
 from app.nlp.classifier import Prediction
@@ -147,6 +149,8 @@ class QueueFilter:
     platform: str | None = None
     action: str | None = None
     abusive: bool | None = None
+    q: str | None = None  # words of the comment text or author
+    assigned_to: str | None = None  # a reviewer's actor id; "" for unassigned drafts
 
 
 def encode_cursor(draft: Draft, comment: Comment) -> str:
@@ -182,6 +186,14 @@ def list_queue(
         query = query.where(Draft.action == filters.action)
     if filters.abusive is not None:
         query = query.where(Comment.abusive == filters.abusive)
+    if filters.q:
+        clause = search.matches(session=session, query=filters.q)
+        if clause is not None:
+            query = query.where(clause)
+    if filters.assigned_to == "":
+        query = query.where(col(Draft.assigned_to).is_(None))
+    elif filters.assigned_to:
+        query = query.where(Draft.assigned_to == filters.assigned_to)
     if cursor:
         prio, created, draft_id = decode_cursor(cursor)
         query = query.where(
@@ -217,14 +229,19 @@ def get(*, session: Session, draft_id: int) -> tuple[Draft, Comment]:
 
 
 def _transition(
-    *, session: Session, draft: Draft, expected_version: int | None, values: dict[str, Any]
+    *,
+    session: Session,
+    draft: Draft,
+    expected_version: int | None,
+    values: dict[str, Any],
+    from_status: str = "pending",
 ) -> None:
-    """Move a pending draft on, or raise InvalidTransition if someone else got there first."""
+    """Move a draft on from `from_status`, or raise InvalidTransition if someone else got there."""
     version = expected_version if expected_version is not None else draft.version
     result = session.exec(
         update(Draft)
         .where(col(Draft.id) == draft.id)
-        .where(col(Draft.status) == "pending")
+        .where(col(Draft.status) == from_status)
         .where(col(Draft.version) == version)
         .values(version=version + 1, **values)
     )
@@ -254,16 +271,32 @@ def text_diff(before: str | None, after: str | None) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Approval:
+    """An approved draft and where it went (see `publishing.route`)."""
+
+    draft: Draft
+    comment: Comment
+    route: publishing.Route
+    manual_reason: publishing.ManualReason | None
+    undo_seconds: float
+
+
 def approve(
     *,
     session: Session,
     draft_id: int,
     actor: str,
+    settings: Settings,
     text: str | None = None,
     expected_version: int | None = None,
-    max_chars: int = 5000,
-) -> tuple[Draft, Comment]:
-    """Approve a draft (optionally edited) and queue its publication in the same transaction."""
+) -> Approval:
+    """Approve a draft (optionally edited) and queue its publication in the same transaction.
+
+    Graph accounts get a platform job that waits `publish_delay_seconds` (the undo window);
+    manual accounts, and Meta comments without a working token, get `ready_to_post`.
+    """
+    max_chars = settings.max_text_chars
     draft, comment = get(session=session, draft_id=draft_id)
     if draft.status != "pending":
         raise InvalidTransition(details={"draft_id": draft.id, "status": draft.status})
@@ -278,13 +311,17 @@ def approve(
         edited = final_text != (draft.text or "")
     before = draft.text
     now = utcnow()
+    where, why = publishing.route(session=session, comment=comment, settings=settings)
+    status = "ready_to_post" if where == "manual" else "approved"
     _transition(
         session=session,
         draft=draft,
         expected_version=expected_version,
-        values={"status": "approved", "text": final_text, "decided_at": now, "decided_by": actor},
+        values={"status": status, "text": final_text, "decided_at": now, "decided_by": actor},
     )
-    details: dict[str, Any] = {"action": draft.action, "edited": edited}
+    details: dict[str, Any] = {"action": draft.action, "edited": edited, "route": where}
+    if why:
+        details["manual_reason"] = why
     if edited:
         details["diff"] = text_diff(before, final_text)
     audit.record(
@@ -296,10 +333,183 @@ def approve(
         account=comment.account,
         details=details,
     )
-    enqueue_publication(session=session, draft=draft, comment=comment)
+    if where == "graph":
+        publishing.enqueue_publication(
+            session=session,
+            draft=draft,
+            comment=comment,
+            delay_seconds=settings.publish_delay_seconds,
+        )
     events.emit(session=session, event="draft.approved", data=draft_event(draft, comment))
     session.commit()
     DRAFTS_DECIDED.labels(decision="approved_edited" if edited else "approved").inc()
+    undo = settings.publish_delay_seconds if where in ("graph", "manual") else 0.0
+    return Approval(draft, comment, where, why, undo)
+
+
+# A little longer than the window the page shows: a click in its last second still counts.
+UNDO_GRACE_SECONDS = 2.0
+
+
+def undo_approval(
+    *, session: Session, draft_id: int, actor: str, settings: Settings
+) -> tuple[Draft, Comment]:
+    """Take an approval back within the undo window: the draft is pending again, nothing is sent.
+
+    Graph approvals can be undone while their platform job has not started; manual ones while
+    the window lasts. Later: `InvalidTransition` (the reply may already be on the platform).
+    """
+    draft, comment = get(session=session, draft_id=draft_id)
+    if draft.status not in ("approved", "ready_to_post"):
+        raise InvalidTransition(details={"draft_id": draft.id, "status": draft.status})
+    window = settings.publish_delay_seconds + UNDO_GRACE_SECONDS
+    decided = draft.decided_at or utcnow()
+    if (utcnow() - decided).total_seconds() > window:
+        raise UndoExpired(details={"draft_id": draft.id, "status": draft.status})
+    status = draft.status
+    if status == "approved" and not publishing.cancel_publication(session=session, draft=draft):
+        session.rollback()
+        raise UndoExpired(details={"draft_id": draft.id, "status": draft.status})
+    _transition(
+        session=session,
+        draft=draft,
+        expected_version=None,
+        from_status=status,
+        values={"status": "pending", "decided_at": None, "decided_by": None},
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        action="draft.undone",
+        comment_id=comment.id,
+        draft_id=draft.id,
+        account=comment.account,
+        details={"was": status},
+    )
+    session.commit()
+    return draft, comment
+
+
+def mark_posted(
+    *, session: Session, draft_id: int, actor: str, url: str | None = None
+) -> tuple[Draft, Comment]:
+    """Record that an admin posted a `ready_to_post` draft by hand (or hid the comment)."""
+    draft, comment = get(session=session, draft_id=draft_id)
+    if draft.status != "ready_to_post":
+        raise InvalidTransition(details={"draft_id": draft.id, "status": draft.status})
+    now = utcnow()
+    _transition(
+        session=session,
+        draft=draft,
+        expected_version=None,
+        from_status="ready_to_post",
+        values={"status": "posted", "posted_at": now, "posted_url": url or None},
+    )
+    if draft.action == "hide" and comment.hidden_at is None:
+        comment.hidden_at = now
+        session.add(comment)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="draft.marked_posted",
+        comment_id=comment.id,
+        draft_id=draft.id,
+        account=comment.account,
+        details={"action": draft.action, "url": url},
+    )
+    event = "reply.posted" if draft.action == "reply" else "comment.hidden"
+    events.emit(session=session, event=event, data=draft_event(draft, comment) | {"url": url})
+    session.commit()
+    return draft, comment
+
+
+def retry(*, session: Session, draft_id: int, actor: str, settings: Settings) -> Approval:
+    """Send a failed draft again: a new platform job, or manual posting when it has no token."""
+    draft, comment = get(session=session, draft_id=draft_id)
+    if draft.status != "failed":
+        raise InvalidTransition(details={"draft_id": draft.id, "status": draft.status})
+    where, why = publishing.route(session=session, comment=comment, settings=settings)
+    if where == "api":  # pragma: no cover - only Meta drafts fail
+        where = "graph"
+    status = "ready_to_post" if where == "manual" else "approved"
+    _transition(
+        session=session,
+        draft=draft,
+        expected_version=None,
+        from_status="failed",
+        values={"status": status, "publish_error": None},
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        action="draft.retried",
+        comment_id=comment.id,
+        draft_id=draft.id,
+        account=comment.account,
+        details={"route": where, "manual_reason": why},
+    )
+    if where == "graph":
+        publishing.release_publication(session=session, draft=draft)
+        publishing.enqueue_publication(session=session, draft=draft, comment=comment)
+    session.commit()
+    return Approval(draft, comment, where, why, 0.0)
+
+
+def withdraw_pending(
+    *, session: Session, comment: Comment, actor: str, reason: str
+) -> Draft | None:
+    """Take the comment's pending draft out of the queue (flushes only); returns it."""
+    draft = next(
+        (
+            d
+            for d in drafts_of(session=session, comment_id=comment.id or 0)
+            if d.status == "pending"
+        ),
+        None,
+    )
+    if draft is None:
+        return None
+    _transition(
+        session=session,
+        draft=draft,
+        expected_version=None,
+        values={
+            "status": "withdrawn",
+            "reject_reason": reason,
+            "decided_at": utcnow(),
+            "decided_by": actor,
+        },
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        action="draft.withdrawn",
+        comment_id=comment.id,
+        draft_id=draft.id,
+        account=comment.account,
+        details={"reason": reason},
+    )
+    return draft
+
+
+def assign(*, session: Session, draft_id: int, actor: str, to: str | None) -> tuple[Draft, Comment]:
+    """Take a pending draft ("ambil"), or give it back (`to=None`)."""
+    draft, comment = get(session=session, draft_id=draft_id)
+    if draft.status != "pending":
+        raise InvalidTransition(details={"draft_id": draft.id, "status": draft.status})
+    draft.assigned_to = to
+    session.add(draft)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="draft.assigned" if to else "draft.unassigned",
+        comment_id=comment.id,
+        draft_id=draft.id,
+        account=comment.account,
+        details={"to": to},
+    )
+    session.commit()
+    session.refresh(draft)
     return draft, comment
 
 

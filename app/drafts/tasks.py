@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app import events
+from app.accounts import service as accounts
 from app.audit import service as audit
 from app.drafts.service import draft_event
 from app.integrations.meta import GraphClient, GraphError, own_ids, page_token
@@ -67,6 +68,14 @@ def _graph_call(fn: Any, **kwargs: Any) -> Any:
         raise PermanentJobError(str(exc)) from exc
 
 
+# Failures that mean the account's token is missing, expired or refused (Graph code 190).
+TOKEN_ERRORS = ("no Meta page token", "(code 190)", "Graph API 401")
+
+
+def is_token_error(error: str | None) -> bool:
+    return bool(error) and any(marker in (error or "") for marker in TOKEN_ERRORS)
+
+
 def _mark_posted(session: Session, draft: Draft, posted_id: str) -> None:
     now = utcnow()
     result = session.exec(
@@ -84,6 +93,9 @@ def _mark_posted(session: Session, draft: Draft, posted_id: str) -> None:
     if result.rowcount != 1:  # pragma: no cover - the draft lock / job claim prevent this
         raise PermanentJobError(f"draft {draft.id} changed while publishing")
     session.refresh(draft)
+    comment = session.get(Comment, draft.comment_id)
+    if comment is not None:  # the token works: a disconnected banner can go
+        accounts.mark_connected(session=session, name=comment.account, actor=ACTOR)
 
 
 def publish_reply(session: Session, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
@@ -165,6 +177,8 @@ def publish_failed(session: Session, job: Job, ctx: JobContext) -> None:
     draft.version += 1
     session.add(draft)
     comment = session.get(Comment, draft.comment_id)
+    if comment is not None and is_token_error(error):
+        accounts.mark_disconnected(session=session, name=comment.account, error=error)
     audit.record(
         session=session,
         actor=ACTOR,

@@ -225,6 +225,8 @@ def seed_demo(
         institution_name=str(data.get("institution_name") or DEMO_ACCOUNT),
         channels=dict(data.get("channels") or {}),
         preferences=dict(data.get("preferences") or {}),
+        # The demo has no Meta token: its admins copy approved replies by hand.
+        publishing_mode=str(data.get("publishing_mode") or "manual"),
     )
     result = _import(session=session, account=DEMO_ACCOUNT, file=file, create_account=False)
     if result.created or result.updated:

@@ -7,7 +7,7 @@ from sqlmodel import SQLModel
 
 import app.tables  # noqa: F401  (registers every table on the metadata)
 from app.config import get_settings
-from app.db import make_engine
+from app.db import include_object, make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -24,6 +24,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -46,6 +47,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -14,6 +14,7 @@ from app.nlp.labels import INTENTS, SENTIMENTS, TONES
 from app.web import format as fmt
 from app.web.messages import friendly
 from app.web.pages import Csrf, WebUser, back, choice, flash, render
+from app.web.queue import approved_message
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,6 +35,10 @@ def comment_detail(
         context = {"title": "Tidak ditemukan", "message": "Komentar ini tidak ada."}
         return render(request, "error.html", context, status_code=404)
     comment = page.comment
+    revealed = request.session.get("revealed")
+    reveal = revealed == comment_id
+    if reveal:
+        request.session.pop("revealed", None)  # once: reloading masks it again
     return render(
         request,
         "comment.html",
@@ -43,6 +48,11 @@ def comment_detail(
             "pending": page.pending,
             "kb": page.kb,
             "history": page.history,
+            "reveal": reveal,
+            "has_pii": bool(fmt.pii_spans(comment)),
+            "corrected": comments_service.corrections(
+                session=session, comment_ids=[comment.id]
+            ).get(comment_id, {}),
             "sla": fmt.sla_clock(
                 comment.created_at, now=clock(), deadline_hours=settings.sla_first_response_hours
             ),
@@ -93,4 +103,44 @@ def correct_labels(
         flash(request, "error", friendly(exc))
         return back(next)
     flash(request, "ok", "Label dikoreksi. Terima kasih, koreksi ini jadi bahan latih model.")
+    return back(next)
+
+
+@router.post("/comments/{comment_id}/reveal", dependencies=[Csrf])
+def reveal_pii(
+    request: Request,
+    comment_id: int,
+    user: WebUser,
+    session: SessionDep,
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    """Show a comment's personal data unmasked, once, on purpose; the audit trail records it."""
+    try:
+        comments_service.record_reveal(session=session, comment_id=comment_id, actor=user.actor)
+    except NotFound as exc:
+        flash(request, "error", friendly(exc))
+        return back("/queue")
+    request.session["revealed"] = comment_id
+    return back(f"/comments/{comment_id}")
+
+
+@router.post("/comments/{comment_id}/hide-pii", dependencies=[Csrf])
+def hide_pii(
+    request: Request,
+    comment_id: int,
+    user: WebUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    next: Annotated[str, Form()] = "/queue",
+) -> Response:
+    """Hide the comment on the platform because it holds personal data (not as spam)."""
+    try:
+        done = comments_service.hide_for_privacy(
+            session=session, comment_id=comment_id, actor=user.actor, settings=settings
+        )
+    except AppError as exc:
+        flash(request, "error", friendly(exc))
+        return back(next)
+    message = approved_message(done, settings)
+    flash(request, "ok", "Data pribadi: " + message, undo=done.draft.id)
     return back(next)

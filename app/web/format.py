@@ -26,6 +26,7 @@ PLATFORM_LABELS = {
     "web": "Web",
     "other": "Lainnya",
 }
+SOURCE_LABELS = {"api": "API", "meta": "Meta", "chatwoot": "Chatwoot", "import": "Impor berkas"}
 TONE_LABELS = {"santai": "Santai", "netral": "Netral", "formal": "Formal"}
 STATUS_LABELS = {
     "pending": "Menunggu",
@@ -33,7 +34,9 @@ STATUS_LABELS = {
     "rejected": "Ditolak",
     "superseded": "Diganti",
     "posted": "Terkirim",
-    "failed": "Gagal kirim",
+    "failed": "Gagal dikirim",
+    "ready_to_post": "Siap dikirim",
+    "withdrawn": "Ditarik",
 }
 AUDIT_LABELS = {
     "comment.ingested": "Komentar masuk",
@@ -47,6 +50,68 @@ AUDIT_LABELS = {
     "draft.failed": "Gagal mengirim",
     "labels.corrected": "Label dikoreksi",
     "comment.hidden": "Komentar disembunyikan",
+    "comment.edited": "Komentar diedit penulis",
+    "comment.deleted": "Komentar dihapus penulis",
+    "reply.posted": "Balasan terkirim",
+    "reply.failed": "Gagal dikirim",
+    "draft.undone": "Persetujuan dibatalkan",
+    "draft.marked_posted": "Ditandai sudah dikirim",
+    "draft.retried": "Dicoba kirim lagi",
+    "draft.withdrawn": "Draf ditarik",
+    "draft.assigned": "Draf diambil",
+    "draft.unassigned": "Draf dilepas",
+    "pii.revealed": "Data pribadi ditampilkan",
+}
+# Audit detail keys in plain Indonesian (the technical ones are under "Detail teknis").
+DETAIL_LABELS = {
+    "action": "tindakan",
+    "edited": "diedit",
+    "reason": "alasan",
+    "tone": "nada",
+    "intent": "jenis",
+    "sentiment": "sentimen",
+    "abusive": "kasar",
+    "previous": "sebelumnya",
+    "new": "baru",
+    "error": "galat",
+    "attempts": "percobaan",
+    "platform": "platform",
+    "route": "pengiriman",
+    "url": "tautan",
+    "before": "sebelum",
+    "after": "sesudah",
+    "was": "status sebelumnya",
+    "to": "untuk",
+    "source": "sumber",
+}
+TECH_DETAIL_KEYS = frozenset(
+    {
+        "template_id",
+        "template_hash",
+        "model_version",
+        "kb_entry_id",
+        "generator",
+        "external_id",
+        "posted_external_id",
+        "new_draft_id",
+        "flags",
+        "manual_reason",
+        "found_earlier_attempt",
+    }
+)
+# Guardrail flags in plain words.
+FLAG_LABELS = {
+    "url_not_allowed": "memuat tautan yang tidak diizinkan",
+    "phone_not_allowed": "memuat nomor telepon yang tidak diizinkan",
+    "email_not_allowed": "memuat e-mail yang tidak diizinkan",
+    "promised_date": "menjanjikan tanggal",
+    "promised_amount": "menjanjikan nominal",
+    "promised_outcome": "menjanjikan hasil",
+    "personal_data": "memuat data pribadi",
+    "profanity": "memuat kata kasar",
+    "too_long": "terlalu panjang",
+    "empty": "kosong",
+    "no_reply": "tidak perlu dibalas",
 }
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
@@ -158,7 +223,85 @@ def detail_value(value: Any) -> str:
     return str(value)
 
 
+def flag_label(flag: Any) -> str:
+    """A guardrail flag in Indonesian (`promised_date` -> "menjanjikan tanggal")."""
+    name = str(flag)
+    return FLAG_LABELS.get(name, name.replace("_", " "))
+
+
+def publish_reason(error: str | None) -> str:
+    """Why a publication failed, in Indonesian (the stored error is the platform's English)."""
+    text = error or ""
+    if "no Meta page token" in text:
+        return "Akun ini belum punya token Meta, jadi balasan tidak bisa dikirim otomatis."
+    if "(code 190)" in text or "Graph API 401" in text:
+        return "Token akses Meta kedaluwarsa atau ditolak. Admin perlu memperbaruinya."
+    if "deleted on the platform" in text or "(code 100)" in text:
+        return "Komentar sudah dihapus di platform."
+    if "(code 10)" in text or "(code 200)" in text or "Graph API 403" in text:
+        return "Platform menolak: akun tidak punya izin untuk tindakan ini."
+    if "timeout" in text or "cannot reach" in text:
+        return "Platform tidak bisa dihubungi berulang kali."
+    if "Graph API 429" in text or "(code 4)" in text or "(code 32)" in text:
+        return "Terlalu banyak permintaan ke platform; coba lagi nanti."
+    if "Graph API" in text:
+        return "Platform menolak balasan ini."
+    return "Pengiriman gagal karena kesalahan sistem."
+
+
+def comment_url(comment: Any) -> str | None:
+    """A link to the comment on its platform, when one can be made."""
+    extra = comment.extra or {}
+    link = extra.get("permalink") or extra.get("permalink_url")
+    if isinstance(link, str) and link.startswith("https://"):
+        return link
+    if comment.platform == "facebook" and comment.external_id:
+        return f"https://www.facebook.com/{comment.external_id}"
+    return None
+
+
+@dataclass(frozen=True)
+class TextPart:
+    text: str
+    masked: bool = False
+
+
+def pii_spans(comment: Any) -> list[dict[str, Any]]:
+    """The comment's personal data spans (`[{type, start, end}]`), as the classifier found them."""
+    spans = (comment.scores or {}).get("pii")
+    return [s for s in spans if isinstance(s, dict)] if isinstance(spans, list) else []
+
+
+def mask_pii(text: str, spans: list[dict[str, Any]]) -> str:
+    """The text with every personal-data span masked: letters and digits become `•`, the last two
+    stay, so "0812-3456-7890" reads "••••-••••-••90"."""
+    return "".join(p.text for p in mask_parts(text, spans))
+
+
+def mask_parts(text: str, spans: list[dict[str, Any]], reveal: bool = False) -> list[TextPart]:
+    """The text cut at the spans; masked parts have `masked=True` (for the template's marking)."""
+    parts: list[TextPart] = []
+    pos = 0
+    for span in sorted(spans, key=lambda s: int(s.get("start", 0))):
+        start = max(pos, int(span.get("start", 0)))
+        end = min(len(text), int(span.get("end", 0)))
+        if end <= start:
+            continue
+        if start > pos:
+            parts.append(TextPart(text[pos:start]))
+        value = text[start:end]
+        if not reveal:
+            keep = len(value) - 2
+            value = "".join("•" if ch.isalnum() and i < keep else ch for i, ch in enumerate(value))
+        parts.append(TextPart(value, masked=True))
+        pos = end
+    if pos < len(text):
+        parts.append(TextPart(text[pos:]))
+    return parts
+
+
 FILTERS = {
+    "flag_label": flag_label,
     "detail_value": detail_value,
     "duration": duration,
     "percent": percent,
@@ -173,4 +316,11 @@ GLOBALS = {
     "STATUS_LABELS": STATUS_LABELS,
     "AUDIT_LABELS": AUDIT_LABELS,
     "confidence": confidence,
+    "DETAIL_LABELS": DETAIL_LABELS,
+    "SOURCE_LABELS": SOURCE_LABELS,
+    "TECH_DETAIL_KEYS": TECH_DETAIL_KEYS,
+    "publish_reason": publish_reason,
+    "comment_url": comment_url,
+    "pii_spans": pii_spans,
+    "mask_parts": mask_parts,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,8 +10,13 @@ import jinja2
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
+from app.accounts import service as accounts_service
 from app.security import Principal
+from app.tables import Draft
 from app.web import format as fmt
 from app.web.security import check_csrf, csrf_token, web_user
 
@@ -50,8 +56,11 @@ def render(
 ) -> HTMLResponse:
     """Render a page with the user, CSRF token and pending flash messages."""
     settings = request.app.state.settings
+    user = getattr(request.state, "user", None)
     base = {
-        "user": getattr(request.state, "user", None),
+        "user": user,
+        "status_bar": status_bar(request.app.state.engine) if user else None,
+        "undo_seconds": int(settings.publish_delay_seconds),
         "csrf_token": csrf_token(request.session),
         "flashes": request.session.pop("flash", []),
         "tz": fmt.timezone_of(settings.display_timezone),
@@ -63,8 +72,38 @@ def render(
     return response
 
 
-def flash(request: Request, kind: str, text: str) -> None:
-    request.session.setdefault("flash", []).append({"kind": kind, "text": text})
+@dataclass(frozen=True)
+class StatusBar:
+    """What every page shows above its content: broken connections, failed publications."""
+
+    disconnected: list[tuple[str, str | None]]
+    failed: int
+    ready: int
+
+
+def status_bar(engine: Engine) -> StatusBar:
+    with Session(engine) as db:
+        broken = accounts_service.disconnected_accounts(session=db)
+        counts = dict(
+            db.exec(
+                select(Draft.status, func.count())
+                .where(col(Draft.status).in_(("failed", "ready_to_post")))
+                .group_by(Draft.status)
+            ).all()
+        )
+    return StatusBar(
+        disconnected=[(a.name, a.connection_error) for a in broken],
+        failed=int(counts.get("failed", 0)),
+        ready=int(counts.get("ready_to_post", 0)),
+    )
+
+
+def flash(request: Request, kind: str, text: str, *, undo: int | None = None) -> None:
+    """A message for the next page; `undo`: the draft whose approval it offers to take back."""
+    entry: dict[str, Any] = {"kind": kind, "text": text}
+    if undo is not None:
+        entry["undo"] = undo
+    request.session.setdefault("flash", []).append(entry)
 
 
 def safe_next(target: str | None, default: str = "/queue") -> str:

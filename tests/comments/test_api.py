@@ -153,7 +153,7 @@ def test_get_comment_with_history(client, make_key):
     actions = [e["action"] for e in detail["history"]]
     assert actions[:3] == ["comment.ingested", "comment.classified", "draft.created"]
     assert "draft.approved" in actions
-    assert detail["drafts"][0]["status"] == "approved"
+    assert detail["drafts"][0]["status"] == "ready_to_post"  # no Meta token: posted by hand
     assert detail["drafts"][0]["drafted_text"] != detail["drafts"][0]["text"]
 
 

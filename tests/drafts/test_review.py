@@ -87,15 +87,15 @@ def test_approve_as_drafted(client, make_key, engine):
     r = client.post(f"/api/v1/drafts/{draft_id}/approve", headers=headers)
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["status"] == "approved"
+    # instagram, but no Meta token configured: posted by hand, never a job bound to fail
+    assert body["status"] == "ready_to_post"
     assert body["text"] == created["draft"]["text"]
     assert body["decided_by"] == "key:test-reviewer"
     with Session(engine) as s:
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "draft.approved")).one()
         assert event.details["edited"] is False
-        # instagram: the publish job is written with the approval
-        job = s.exec(select(Job).where(Job.kind == "reply.publish")).one()
-        assert job.payload == {"draft_id": draft_id, "comment_id": created["id"]}
+        assert (event.details["route"], event.details["manual_reason"]) == ("manual", "no_token")
+        assert s.exec(select(Job).where(Job.kind == "reply.publish")).all() == []
 
 
 def test_edit_and_approve_records_a_diff(client, make_key, engine):
@@ -190,7 +190,7 @@ def test_unknown_draft_is_404(client, make_key):
     )
 
 
-def test_concurrent_reviewers_one_wins(engine, client, make_key):
+def test_concurrent_reviewers_one_wins(engine, client, make_key, settings):
     """Real concurrent transactions on the same draft: exactly one decision lands."""
     headers = make_key("reviewer")
     draft_id = post_comment(client, headers, "race", "jalan rusak tolong")["draft"]["id"]
@@ -205,7 +205,11 @@ def test_concurrent_reviewers_one_wins(engine, client, make_key):
                     drafts_service.reject(session=s, draft_id=draft_id, actor=f"r{i}", reason="x")
                 else:
                     drafts_service.approve(
-                        session=s, draft_id=draft_id, actor=f"r{i}", text=f"balasan {i}"
+                        session=s,
+                        draft_id=draft_id,
+                        actor=f"r{i}",
+                        settings=settings,
+                        text=f"balasan {i}",
                     )
                 return f"won:{i}"
             except InvalidTransition:

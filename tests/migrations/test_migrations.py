@@ -5,11 +5,13 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import app.tables  # noqa: F401
+from app.db import include_object
 
 
 def test_models_and_migrations_agree(engine):
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": include_object})
+        diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
 
 

@@ -58,16 +58,16 @@ def test_approve_and_edit_then_approve(page, live, login):
     login()
     card(page, first).get_by_role("button", name="Setujui").click()
     page.wait_for_selector(f'.card[data-draft-id="{first}"]', state="detached")
-    assert "Balasan disetujui." in flash_text(page)
-    assert draft(live, first).status == "approved"
+    assert "Balasan disetujui, tapi akun default belum tersambung" in flash_text(page)
+    assert draft(live, first).status == "ready_to_post"
 
     box = card(page, second).locator("textarea")
     box.fill("Halo kak, bansos tahap 2 cair minggu depan ya.")
     card(page, second).get_by_role("button", name="Setujui").click()
     page.wait_for_selector(f'.card[data-draft-id="{second}"]', state="detached")
-    assert "diedit" in flash_text(page)
+    assert "yang diedit disetujui" in flash_text(page)
     row = draft(live, second)
-    assert row.status == "approved"
+    assert row.status == "ready_to_post"
     assert row.text == "Halo kak, bansos tahap 2 cair minggu depan ya."
     assert page.get_by_test_id("empty").is_visible()
 
@@ -118,7 +118,7 @@ def test_keyboard_shortcuts(page, live, login):
     page.keyboard.press("a")
     page.wait_for_selector(f'.card[data-draft-id="{ids[1]}"]', state="detached")
     row = draft(live, ids[1])
-    assert (row.status, row.text) == ("approved", "Siap, tim PJU meluncur hari ini.")
+    assert (row.status, row.text) == ("ready_to_post", "Siap, tim PJU meluncur hari ini.")
 
     # After the reload the item that moved into its place is selected.
     assert selected.get_attribute("data-draft-id") == str(ids[2])
@@ -134,7 +134,7 @@ def test_keyboard_shortcuts(page, live, login):
     assert selected.get_attribute("data-draft-id") == str(ids[2])
     page.keyboard.press("a")
     page.wait_for_selector(f'.card[data-draft-id="{ids[2]}"]', state="detached")
-    assert draft(live, ids[2]).status == "approved"
+    assert draft(live, ids[2]).status == "ready_to_post"
 
 
 def test_bulk_hide_as_spam(page, live, login):
@@ -155,7 +155,7 @@ def test_bulk_hide_as_spam(page, live, login):
     assert card(page, keep).count() == 1
     with Session(live.engine) as s:
         hides = s.exec(select(Draft).where(Draft.action == "hide")).all()
-        assert sorted(d.status for d in hides) == ["approved"] * 3
+        assert sorted(d.status for d in hides) == ["ready_to_post"] * 3
         feedback = s.exec(select(LabelFeedback)).all()
         assert [(f.intent, f.previous["intent"]) for f in feedback] == [("spam", "lainnya")]
     assert draft(live, missed).status == "superseded"
@@ -171,7 +171,7 @@ def test_bulk_approve(page, live, login):
     page.locator('[data-role="bulk-approve"]').click()
     page.wait_for_selector('[data-testid="empty"]')
     assert "2 komentar disetujui" in flash_text(page)
-    assert {draft(live, i).status for i in ids} == {"approved"}
+    assert {draft(live, i).status for i in ids} == {"ready_to_post"}
 
 
 HOSTILE = (

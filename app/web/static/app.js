@@ -76,6 +76,10 @@
       case "r":
         if (card) focusEnd(card.querySelector('[data-role="reason"]'));
         break;
+      case "u":
+        var undo = document.querySelector('form[data-role="undo"]');
+        if (undo) submit(undo);
+        break;
       case "x":
         if (card) {
           var pick = card.querySelector('[data-role="pick"]');
@@ -161,9 +165,56 @@
     return 0;
   }
 
+  // The draft box grows with its text (CSS field-sizing where supported, this elsewhere).
+  function autosize(box) {
+    if (!box || box.tagName !== "TEXTAREA") return;
+    box.style.height = "auto";
+    box.style.height = Math.min(box.scrollHeight + 2, window.innerHeight * 0.7) + "px";
+  }
+  document.addEventListener("input", function (ev) {
+    if (ev.target.classList && ev.target.classList.contains("draft-text")) autosize(ev.target);
+  });
+
+  // Copy a ready reply to the clipboard (falls back to selecting it).
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest && ev.target.closest('[data-role="copy"]');
+    if (!btn) return;
+    var source = document.getElementById(btn.dataset.target);
+    if (!source) return;
+    var done = function () { btn.textContent = "Tersalin ✓"; };
+    source.select();
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(source.value).then(done, function () {
+        document.execCommand("copy");
+        done();
+      });
+    } else {
+      document.execCommand("copy");
+      done();
+    }
+  });
+
+  // The undo button counts down and goes away when the publish job may have started.
+  function startUndo(form) {
+    var left = parseInt(form.dataset.seconds, 10) || 0;
+    var label = form.querySelector('[data-role="undo-left"]');
+    function tick() {
+      if (left <= 0) {
+        form.remove();
+        return;
+      }
+      if (label) label.textContent = "(" + left + ")";
+      left -= 1;
+      setTimeout(tick, 1000);
+    }
+    tick();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var index = restoredIndex();
     select(index, index > 0);
     updateCount();
+    Array.prototype.forEach.call(document.querySelectorAll("textarea.draft-text"), autosize);
+    Array.prototype.forEach.call(document.querySelectorAll('form[data-role="undo"]'), startUndo);
   });
 })();

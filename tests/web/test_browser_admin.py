@@ -1,0 +1,115 @@
+"""Admin flows in headless Chromium: manual posting, failures, undo, personal data, search,
+assignment, users, accounts, and every page at 390 px and in dark mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+from sqlmodel import Session, select
+
+from app.drafts import service as drafts_service
+from app.drafts.tasks import publish_failed
+from app.kb import service as kb
+from app.tables import Draft, Job
+from tests.web.conftest import Live
+
+pytestmark = pytest.mark.browser
+
+DEMO = kb.DEMO_ACCOUNT
+
+
+def seed_demo(live: Live) -> None:
+    with Session(live.engine) as s:
+        kb.seed_demo(session=s, knowledge_dir=live.settings.knowledge_dir)
+
+
+def status(live: Live, draft_id: int) -> str:
+    with Session(live.engine) as s:
+        row = s.get(Draft, draft_id)
+        assert row is not None
+        return row.status
+
+
+def card(page: Any, draft_id: int) -> Any:
+    return page.locator(f'.queue .card[data-draft-id="{draft_id}"]')
+
+
+def flash_text(page: Any) -> str:
+    return page.locator(".flashes").inner_text()
+
+
+def test_demo_approve_ready_copy_mark_posted_raises_reply_rate(page, live, login):
+    seed_demo(live)
+    draft_id = live.draft_id(live.ingest("min, syarat bikin KTP-el apa aja ya?", account=DEMO))
+    login()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.url)
+    page.goto(f"{live.url}/dashboard")
+    assert page.get_by_test_id("stat-reply-rate").locator(".stat-value").inner_text() == "0%"
+
+    page.goto(f"{live.url}/queue")
+    card(page, draft_id).get_by_role("button", name="Setujui").click()
+    page.wait_for_selector(f'.card[data-draft-id="{draft_id}"]', state="detached")
+    assert "siap dikirim" in flash_text(page)
+    assert status(live, draft_id) == "ready_to_post"
+
+    page.get_by_test_id("tab-ready").click()
+    item = card(page, draft_id)
+    text = item.locator("textarea[readonly]").input_value()
+    assert text
+    item.get_by_test_id("copy").click()
+    assert item.get_by_test_id("copy").inner_text() == "Tersalin ✓"
+    assert page.evaluate("navigator.clipboard.readText()") == text
+    item.locator('input[name="url"]').fill("https://www.instagram.com/p/x/c/1")
+    item.get_by_test_id("mark-posted").click()
+    page.wait_for_selector('[data-testid="empty"]')
+    assert "sudah dibalas" in flash_text(page)
+    assert status(live, draft_id) == "posted"
+
+    page.goto(f"{live.url}/dashboard")
+    assert page.get_by_test_id("stat-reply-rate").locator(".stat-value").inner_text() == "100%"
+
+
+def test_failed_publication_is_in_sight_and_retries(page, live, login):
+    draft_id = live.draft_id(live.ingest("jalan rusak tolong", account="dinas-x"))
+    graph = live.settings.model_copy(update={"meta_page_token": SecretStr("tok")})
+    with Session(live.engine, expire_on_commit=False) as s:
+        drafts_service.approve(session=s, draft_id=draft_id, actor="user:budi", settings=graph)
+        job = s.exec(select(Job).where(Job.kind == "reply.publish")).one()
+        job.status, job.attempts = "dead", 3
+        job.last_error = "Graph API 400 (code 190): Error validating access token"
+        publish_failed(s, job, None)  # type: ignore[arg-type]
+        s.commit()
+    login()
+    banner = page.get_by_test_id("disconnected-banner")
+    assert "Akun dinas-x terputus" in banner.inner_text()
+    assert page.get_by_test_id("tab-failed").inner_text() == "Gagal dikirim 1"
+    page.get_by_test_id("tab-failed").click()
+    item = card(page, draft_id)
+    assert "Token akses Meta kedaluwarsa" in item.get_by_test_id("fail-reason").inner_text()
+    assert "code 190" not in item.get_by_test_id("fail-reason").inner_text()
+    item.get_by_test_id("retry").click()
+    page.wait_for_selector('[data-testid="empty"]')
+    assert "dipindah ke Siap dikirim" in flash_text(page)
+    assert status(live, draft_id) == "ready_to_post"
+    page.get_by_test_id("tab-ready").click()
+    assert card(page, draft_id).count() == 1
+
+
+def test_undo_and_the_box_grows_to_its_text(page, live, login):
+    draft_id = live.draft_id(live.ingest("jalan rusak tolong", author="a"))
+    login()
+    box = card(page, draft_id).locator("textarea")
+    long = "\n".join(f"Baris {i}: tim kami sudah mencatat laporan kakak." for i in range(10))
+    box.fill(long)
+    assert box.evaluate("b => b.scrollHeight <= b.clientHeight + 2")
+    card(page, draft_id).get_by_role("button", name="Setujui").click()
+    page.wait_for_selector(f'.card[data-draft-id="{draft_id}"]', state="detached")
+    undo = page.get_by_test_id("undo")
+    assert "Batalkan" in undo.inner_text()
+    undo.click()
+    page.wait_for_selector(f'.card[data-draft-id="{draft_id}"]')
+    assert "Dibatalkan" in flash_text(page)
+    assert status(live, draft_id) == "pending"
+    assert card(page, draft_id).locator("textarea").input_value() == long.strip()
