@@ -146,6 +146,68 @@ def cmd_user_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_list(args: argparse.Namespace) -> int:
+    from app.users import service
+
+    with _session() as session:
+        users = service.list_users(session=session)
+    print(f"{'username':<24} {'role':<9} {'active':<7} last login")
+    for u in users:
+        last = u.last_login_at.isoformat(timespec="minutes") if u.last_login_at else "-"
+        print(f"{u.username:<24} {u.role:<9} {'yes' if u.is_active else 'no':<7} {last}")
+    return 0
+
+
+def cmd_user_deactivate(args: argparse.Namespace) -> int:
+    from app.users import service
+
+    with _session() as session:
+        user = service.set_active(
+            session=session, username=args.username, active=False, actor="cli"
+        )
+    print(f"deactivated '{user.username}'; their sessions have ended")
+    return 0
+
+
+def cmd_user_activate(args: argparse.Namespace) -> int:
+    from app.users import service
+
+    with _session() as session:
+        user = service.set_active(session=session, username=args.username, active=True, actor="cli")
+    print(f"activated '{user.username}'")
+    return 0
+
+
+def cmd_user_set_role(args: argparse.Namespace) -> int:
+    from app.users import service
+
+    with _session() as session:
+        user = service.set_role(
+            session=session, username=args.username, role=args.role, actor="cli"
+        )
+    print(f"'{user.username}' is now {user.role}; their sessions have ended")
+    return 0
+
+
+def cmd_user_reset_password(args: argparse.Namespace) -> int:
+    from app.users import service
+
+    password = args.password
+    if password is None and not args.generate:
+        password = getpass.getpass("New password: ")
+        if getpass.getpass("Repeat password: ") != password:
+            print("passwords do not match", file=sys.stderr)
+            return 2
+    with _session() as session:
+        user, new = service.reset_password(
+            session=session, username=args.username, actor="cli", password=password
+        )
+    if args.generate:
+        print(new)  # printed once; only its hash is stored
+    print(f"password of '{user.username}' reset; their sessions have ended", file=sys.stderr)
+    return 0
+
+
 # --- parser --------------------------------------------------------------------------------
 
 
@@ -187,6 +249,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password")
     p.add_argument("--role", required=True, choices=["admin", "reviewer"])
     p.set_defaults(func=cmd_user_create)
+    p = user.add_parser("list", help="list users, their role and whether they are active")
+    p.set_defaults(func=cmd_user_list)
+    p = user.add_parser("deactivate", help="deactivate a user and end their sessions")
+    p.add_argument("--username", required=True)
+    p.set_defaults(func=cmd_user_deactivate)
+    p = user.add_parser("activate", help="let a deactivated user log in again")
+    p.add_argument("--username", required=True)
+    p.set_defaults(func=cmd_user_activate)
+    p = user.add_parser("set-role", help="change a user's role (ends their sessions)")
+    p.add_argument("--username", required=True)
+    p.add_argument("--role", required=True, choices=["admin", "reviewer"])
+    p.set_defaults(func=cmd_user_set_role)
+    p = user.add_parser(
+        "reset-password", help="set a new password (prompted, or --generate) and end sessions"
+    )
+    p.add_argument("--username", required=True)
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--password")
+    group.add_argument("--generate", action="store_true", help="print a random password once")
+    p.set_defaults(func=cmd_user_reset_password)
 
     p = sub.add_parser("import", help="import comments from a CSV or JSONL file")
     p.add_argument("--input", type=Path, required=True)

@@ -123,6 +123,7 @@ def settings(engine: Engine, tmp_path: Path) -> Settings:
         job_backoff_base_seconds=0.0,
         job_backoff_max_seconds=0.0,
         publish_delay_seconds=0.0,
+        auto_create_accounts=True,  # most tests post to made-up accounts; the registry has its own
     )
 
 

@@ -155,6 +155,12 @@ def list_accounts(*, session: Session) -> list[Account]:
     return sorted(rows, key=lambda a: a.connection_state != DISCONNECTED)
 
 
+def unknown_names(*, session: Session, names: set[str], allowed: set[str]) -> set[str]:
+    """The names that are neither registered nor `allowed`."""
+    known = {a.name for a in session.exec(select(Account).where(col(Account.name).in_(names)))}
+    return names - known - allowed
+
+
 def require_known(
     *, session: Session, names: set[str], allowed: set[str], auto_create: bool
 ) -> None:

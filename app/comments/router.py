@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from pydantic import ValidationError
 
+from app.accounts import service as accounts_service
 from app.audit import service as audit_service
 from app.comments import service
 from app.comments.schemas import (
@@ -97,6 +98,19 @@ def create_comments_batch(
             results[index] = BatchItemResult(
                 index=index, status="error", error=exc.to_body()["error"]
             )
+    if not settings.auto_create_accounts and valid:
+        unknown = accounts_service.unknown_names(
+            session=session,
+            names={item.account or settings.default_account for _, item in valid},
+            allowed={settings.default_account},
+        )
+        for index, item in valid:
+            if (item.account or settings.default_account) in unknown:
+                error = accounts_service.UnknownAccount(details={"accounts": [item.account]})
+                results[index] = BatchItemResult(
+                    index=index, status="error", error=error.to_body()["error"]
+                )
+        valid = [(i, item) for i, item in valid if results[i] is None]
     stored = (
         service.ingest(
             session=session,

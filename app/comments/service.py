@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.accounts import service as accounts_service
 from app.audit import service as audit
 from app.comments.tasks import process, process_key
 from app.config import Settings
@@ -132,6 +133,15 @@ def _store(
     inline: bool,
 ) -> list[IngestResult]:
     keys = {(i.platform, i.external_id) for i in items}
+    names = {i.account or settings.default_account for i in items}
+    # A typo in `account` must not create an account; webhooks map ids to names the operator
+    # configured, so their accounts are registered as they come.
+    accounts_service.require_known(
+        session=session,
+        names=names,
+        allowed={settings.default_account},
+        auto_create=settings.auto_create_accounts or source != "api",
+    )
     existing: dict[tuple[str, str], Comment] = {}
     if keys:
         ext_ids = [k[1] for k in keys]

@@ -27,6 +27,15 @@ PLATFORM_LABELS = {
     "other": "Lainnya",
 }
 SOURCE_LABELS = {"api": "API", "meta": "Meta", "chatwoot": "Chatwoot", "import": "Impor berkas"}
+ROLE_LABELS = {"admin": "Admin", "reviewer": "Peninjau"}
+CHANNEL_LABELS = {
+    "website": "Situs",
+    "whatsapp": "WhatsApp",
+    "hotline": "Hotline",
+    "email": "E-mail",
+    "instagram": "Instagram",
+    "office_hours": "Jam layanan",
+}
 TONE_LABELS = {"santai": "Santai", "netral": "Netral", "formal": "Formal"}
 STATUS_LABELS = {
     "pending": "Menunggu",
@@ -318,6 +327,8 @@ GLOBALS = {
     "confidence": confidence,
     "DETAIL_LABELS": DETAIL_LABELS,
     "SOURCE_LABELS": SOURCE_LABELS,
+    "ROLE_LABELS": ROLE_LABELS,
+    "CHANNEL_LABELS": CHANNEL_LABELS,
     "TECH_DETAIL_KEYS": TECH_DETAIL_KEYS,
     "publish_reason": publish_reason,
     "comment_url": comment_url,

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.web import auth, comments, dashboard, queue
+from app.web import admin, auth, comments, dashboard, queue
 
 router = APIRouter(include_in_schema=False)
-for page in (auth, queue, comments, dashboard):
+for page in (auth, queue, comments, dashboard, admin):
     router.include_router(page.router)

@@ -119,14 +119,17 @@ def start_session(session: dict[str, Any], user: User) -> None:
     session.clear()
     session["uid"] = user.id
     session["pw"] = password_fingerprint(user.password_hash)
-    session["iat"] = int(time.time())
+    session["iat"] = time.time()
     session["csrf"] = secrets.token_urlsafe(32)
 
 
 def _load_principal(engine: Engine, session_data: dict[str, Any]) -> Principal | None:
     with Session(engine) as db:
         user = db.get(User, session_data.get("uid"))
-        if user is None or not user.is_active:
+        if user is None:
+            return None
+        # Deactivation, a role change and a password reset end the sessions started before.
+        if not users_service.session_valid(user, float(session_data.get("iat", 0))):
             return None
         if session_data.get("pw") != password_fingerprint(user.password_hash):
             return None
@@ -205,6 +208,7 @@ def _secret(settings: Settings) -> str:
 
 def install_web(app: FastAPI, settings: Settings) -> None:
     """Session cookie, web auth, static files and the web error pages (called by create_app)."""
+    from app.web.admin import NotAdmin, not_admin_page
     from app.web.auth import csrf_failed_page, login_redirect
 
     app.add_middleware(WebSessionAuth, max_age_seconds=settings.session_max_age_seconds)
@@ -220,3 +224,4 @@ def install_web(app: FastAPI, settings: Settings) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(LoginRequired, login_redirect)
     app.add_exception_handler(CsrfFailed, csrf_failed_page)
+    app.add_exception_handler(NotAdmin, not_admin_page)

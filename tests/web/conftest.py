@@ -78,6 +78,7 @@ def web_settings(sqlite_engine: Engine) -> Settings:
         database_url=sqlite_engine.url.render_as_string(hide_password=False),
         worker_in_process=False,
         secret_key="web-test-secret-0123456789abcdef",  # type: ignore[arg-type]
+        auto_create_accounts=True,
     )
 
 

@@ -13,7 +13,7 @@ from app.drafts import service as drafts_service
 from app.drafts.tasks import publish_failed
 from app.kb import service as kb
 from app.tables import Draft, Job
-from tests.web.conftest import Live
+from tests.web.conftest import PASSWORD, Live
 
 pytestmark = pytest.mark.browser
 
@@ -113,3 +113,41 @@ def test_undo_and_the_box_grows_to_its_text(page, live, login):
     assert "Dibatalkan" in flash_text(page)
     assert status(live, draft_id) == "pending"
     assert card(page, draft_id).locator("textarea").input_value() == long.strip()
+
+
+def make_admin(live: Live) -> str:
+    from app.users import service as users_service
+
+    with Session(live.engine) as s:
+        users_service.create(session=s, username="kepala", password=PASSWORD, role="admin")
+    return "kepala"
+
+
+def login_as(browser: Any, live: Live, username: str, **options: Any) -> Any:
+    context = browser.new_context(locale="id-ID", **options)
+    context.set_default_timeout(5000)
+    pg = context.new_page()
+    pg.goto(f"{live.url}/login")
+    pg.fill('input[name="username"]', username)
+    pg.fill('input[name="password"]', PASSWORD)
+    pg.click('button[type="submit"]')
+    pg.wait_for_url(f"{live.url}/queue")
+    return pg
+
+
+def test_deactivating_a_user_ends_their_live_session(page, live, login, browser):
+    login()
+    admin = login_as(browser, live, make_admin(live))
+    try:
+        admin.goto(f"{live.url}/users")
+        admin.locator('tr[data-user="budi"]').get_by_test_id("deactivate").click()
+        assert "semua sesinya berakhir" in admin.locator(".flashes").inner_text()
+        # budi's open page: the next action is refused and leads to the login form.
+        page.get_by_role("link", name="Dasbor").click()
+        page.wait_for_url(f"{live.url}/login?next=%2Fdashboard")
+        page.fill('input[name="username"]', "budi")
+        page.fill('input[name="password"]', PASSWORD)
+        page.click('button[type="submit"]')
+        assert "salah" in page.get_by_test_id("login-error").inner_text()
+    finally:
+        admin.context.close()
