@@ -29,7 +29,8 @@ def apply_prediction(comment: Comment, prediction: Prediction, model_version: st
     comment.intent = prediction.intent
     comment.sentiment = prediction.sentiment
     comment.abusive = prediction.abusive
-    comment.scores = prediction.scores
+    # Personal data spans ride with the scores until comments get their own `pii` column.
+    comment.scores = {**prediction.scores, **({"pii": prediction.pii} if prediction.pii else {})}
     comment.model_version = model_version
     comment.classified_at = utcnow()
     comment.status = "processed"

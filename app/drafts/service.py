@@ -43,11 +43,14 @@ from app.tables import Comment, Draft, utcnow
 
 def prediction_of(comment: Comment) -> Prediction:
     """The stored labels of a comment as a `Prediction` (human corrections included)."""
+    scores = dict(comment.scores or {})
+    pii = scores.pop("pii", None)
     return Prediction(
         intent=comment.intent or "lainnya",
         sentiment=comment.sentiment or "netral",
         abusive=bool(comment.abusive),
-        scores=dict(comment.scores or {}),
+        scores=scores,
+        pii=list(pii) if isinstance(pii, list) else [],
     )
 
 
@@ -417,8 +420,9 @@ def mark_posted(
         account=comment.account,
         details={"action": draft.action, "url": url},
     )
-    event = "reply.posted" if draft.action == "reply" else "comment.hidden"
-    events.emit(session=session, event=event, data=draft_event(draft, comment) | {"url": url})
+    if draft.action == "reply":  # as for a reply posted through the Graph API
+        data = draft_event(draft, comment) | {"url": url, "manual": True}
+        events.emit(session=session, event="reply.posted", data=data)
     session.commit()
     return draft, comment
 

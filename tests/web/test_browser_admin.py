@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from app.drafts import service as drafts_service
 from app.drafts.tasks import publish_failed
 from app.kb import service as kb
-from app.tables import Draft, Job
+from app.tables import Comment, Draft, Job
 from tests.web.conftest import PASSWORD, Live
 
 pytestmark = pytest.mark.browser
@@ -151,3 +151,32 @@ def test_deactivating_a_user_ends_their_live_session(page, live, login, browser)
         assert "salah" in page.get_by_test_id("login-error").inner_text()
     finally:
         admin.context.close()
+
+
+def test_personal_data_is_masked_and_hidden_as_personal_data(page, live, login):
+    text = "min NIK saya 3578012345670001 kok belum terdaftar?"
+    comment = live.ingest(text, author="warga")
+    start = text.index("3578")
+    with Session(live.engine) as s:
+        row = s.get(Comment, comment["id"])
+        assert row is not None
+        row.scores = {**row.scores, "pii": [{"type": "nik", "start": start, "end": start + 16}]}
+        s.add(row)
+        s.commit()
+    login()
+    item = card(page, live.draft_id(comment))
+    shown = item.get_by_test_id("comment-text").inner_text()
+    assert "3578012345670001" not in shown and "••01" in shown
+    assert item.get_by_test_id("chip-pii").is_visible()
+    item.get_by_test_id("hide-pii").click()
+    page.wait_for_selector('[data-testid="empty"]')
+    assert "Data pribadi" in flash_text(page)
+    page.get_by_test_id("tab-ready").click()
+    ready = page.locator(".queue .card").first
+    assert "(data pribadi)" in ready.inner_text()
+    assert "3578012345670001" not in ready.inner_text()
+    ready.get_by_test_id("mark-posted").click()
+    page.wait_for_selector('[data-testid="empty"]')
+    with Session(live.engine) as s:
+        row = s.get(Comment, comment["id"])
+        assert row is not None and row.hidden_at is not None and row.intent != "spam"
