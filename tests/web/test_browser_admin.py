@@ -180,3 +180,31 @@ def test_personal_data_is_masked_and_hidden_as_personal_data(page, live, login):
     with Session(live.engine) as s:
         row = s.get(Comment, comment["id"])
         assert row is not None and row.hidden_at is not None and row.intent != "spam"
+
+
+def test_search_and_take(page, live, login):
+    road = live.draft_id(live.ingest("Jalan rusak parah di depan SDN 3", author="rina"))
+    lamp = live.draft_id(live.ingest("lampu taman mati", author="bayu"))
+    login()
+    page.get_by_test_id("search").fill("jalan rus")
+    page.get_by_test_id("search").press("Enter")
+    page.wait_for_url("**q=jalan+rus**")
+    assert [c.get_attribute("data-draft-id") for c in page.locator(".queue .card").all()] == [
+        str(road)
+    ]
+    page.goto(f"{live.url}/queue?q=bayu")
+    assert page.locator(".queue .card").count() == 1
+
+    page.goto(f"{live.url}/queue")
+    card(page, lamp).get_by_test_id("take").click()
+    page.wait_for_selector(f'.card[data-draft-id="{lamp}"] [data-testid="drop"]')
+    assert "diambil untuk Anda" in flash_text(page)
+    page.locator('select[name="who"]').select_option("mine")
+    page.wait_for_url("**who=mine**")
+    assert page.locator(".queue .card").count() == 1
+    assert card(page, lamp).get_by_test_id("assigned").inner_text() == "Milik Anda"
+    page.locator('select[name="who"]').select_option("unassigned")
+    page.wait_for_url("**who=unassigned**")
+    assert [c.get_attribute("data-draft-id") for c in page.locator(".queue .card").all()] == [
+        str(road)
+    ]
