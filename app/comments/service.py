@@ -313,6 +313,66 @@ def hide_as_spam(
     return new.id
 
 
+EDITED_REASON = "diedit oleh penulis"
+REMOVED_REASON = "dihapus oleh penulis"
+
+
+def apply_edit(*, session: Session, comment: Comment, text: str, actor: str) -> bool:
+    """The author edited the comment: new text, classified again, its pending draft redrafted.
+
+    The pending draft is superseded and a `comment.process` job classifies and drafts the new
+    text (an approved draft stays: a person decided it). Flushes; returns whether it changed.
+    """
+    if text == comment.text:
+        return False
+    audit.record(
+        session=session,
+        actor=actor,
+        action="comment.edited",
+        comment_id=comment.id,
+        account=comment.account,
+        details={"before": comment.text, "after": text},
+    )
+    comment.text = text
+    comment.status = "new"
+    comment.classified_at = None
+    session.add(comment)
+    drafts_service.withdraw_open(
+        session=session,
+        comment=comment,
+        actor=actor,
+        reason=EDITED_REASON,
+        statuses=("pending",),
+        to="superseded",
+    )
+    outbox.enqueue(
+        session=session, kind=JobKind.COMMENT_PROCESS, payload={"comment_id": comment.id}
+    )
+    session.flush()
+    return True
+
+
+def apply_removal(*, session: Session, comment: Comment, actor: str) -> bool:
+    """The author deleted the comment: its open drafts are withdrawn. Flushes."""
+    if comment.deleted_at is not None:
+        return False
+    comment.deleted_at = utcnow()
+    session.add(comment)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="comment.deleted",
+        comment_id=comment.id,
+        account=comment.account,
+        details={"platform": comment.platform, "external_id": comment.external_id},
+    )
+    drafts_service.withdraw_open(
+        session=session, comment=comment, actor=actor, reason=REMOVED_REASON
+    )
+    session.flush()
+    return True
+
+
 def record_reveal(*, session: Session, comment_id: int, actor: str) -> Comment:
     """Audit that someone looked at a comment's personal data unmasked."""
     comment = get(session=session, comment_id=comment_id)

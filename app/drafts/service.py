@@ -459,41 +459,43 @@ def retry(*, session: Session, draft_id: int, actor: str, settings: Settings) ->
     return Approval(draft, comment, where, why, 0.0)
 
 
-def withdraw_pending(
-    *, session: Session, comment: Comment, actor: str, reason: str
-) -> Draft | None:
-    """Take the comment's pending draft out of the queue (flushes only); returns it."""
-    draft = next(
-        (
-            d
-            for d in drafts_of(session=session, comment_id=comment.id or 0)
-            if d.status == "pending"
-        ),
-        None,
-    )
-    if draft is None:
-        return None
-    _transition(
-        session=session,
-        draft=draft,
-        expected_version=None,
-        values={
-            "status": "withdrawn",
-            "reject_reason": reason,
-            "decided_at": utcnow(),
-            "decided_by": actor,
-        },
-    )
-    audit.record(
-        session=session,
-        actor=actor,
-        action="draft.withdrawn",
-        comment_id=comment.id,
-        draft_id=draft.id,
-        account=comment.account,
-        details={"reason": reason},
-    )
-    return draft
+def withdraw_open(
+    *,
+    session: Session,
+    comment: Comment,
+    actor: str,
+    reason: str,
+    statuses: tuple[str, ...] = ("pending", "ready_to_post"),
+    to: str = "withdrawn",
+) -> list[Draft]:
+    """Take the comment's open drafts out of the queue (flushes only); returns them."""
+    out = []
+    for draft in drafts_of(session=session, comment_id=comment.id or 0):
+        if draft.status not in statuses:
+            continue
+        _transition(
+            session=session,
+            draft=draft,
+            expected_version=None,
+            from_status=draft.status,
+            values={
+                "status": to,
+                "reject_reason": reason,
+                "decided_at": utcnow(),
+                "decided_by": actor,
+            },
+        )
+        audit.record(
+            session=session,
+            actor=actor,
+            action="draft.withdrawn",
+            comment_id=comment.id,
+            draft_id=draft.id,
+            account=comment.account,
+            details={"reason": reason},
+        )
+        out.append(draft)
+    return out
 
 
 def assign(*, session: Session, draft_id: int, actor: str, to: str | None) -> tuple[Draft, Comment]:

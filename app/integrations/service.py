@@ -13,12 +13,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app.audit import service as audit
 from app.comments import service as comments
 from app.config import Settings
 from app.errors import AppError, BadRequest
 from app.integrations import chatwoot, meta
-from app.tables import Comment, utcnow
+from app.tables import Comment
 
 
 @dataclass
@@ -100,32 +99,14 @@ def receive_meta(
         if row is None:
             new.append(item)
             continue
-        if row.text != item.text:
-            audit.record(
-                session=session,
-                actor="webhook:meta",
-                action="comment.edited",
-                comment_id=row.id,
-                account=row.account,
-                details={"before": row.text, "after": item.text},
-            )
-            row.text = item.text
-            session.add(row)
+        comments.apply_edit(session=session, comment=row, text=item.text, actor="webhook:meta")
         receipt.edited.append(row.id)  # type: ignore[arg-type]
     for platform, external_id in changes.removed:
         row = _existing(session, platform, external_id)
-        if row is None or row.deleted_at is not None:
+        if row is None or not comments.apply_removal(
+            session=session, comment=row, actor="webhook:meta"
+        ):
             continue
-        row.deleted_at = utcnow()
-        session.add(row)
-        audit.record(
-            session=session,
-            actor="webhook:meta",
-            action="comment.deleted",
-            comment_id=row.id,
-            account=row.account,
-            details={"platform": platform, "external_id": external_id},
-        )
         receipt.removed.append(row.id)  # type: ignore[arg-type]
     session.commit()
     receipt.stored, receipt.duplicates = _store(
