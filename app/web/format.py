@@ -120,7 +120,7 @@ FLAG_LABELS = {
     "profanity": "memuat kata kasar",
     "too_long": "terlalu panjang",
     "empty": "kosong",
-    "no_reply": "tidak perlu dibalas",
+    "abusive_no_reply": "kasar, tidak dibalas",
 }
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 

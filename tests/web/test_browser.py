@@ -85,7 +85,7 @@ def test_reject_with_reason_and_regenerate(page, live, login):
     assert (row.status, row.reject_reason) == ("rejected", "Sudah dijawab lewat DM")
 
     item = card(page, d2)
-    item.locator("summary").click()
+    item.get_by_text("Nada & label").click()
     item.locator('select[name="tone"]').select_option("formal")
     item.get_by_role("button", name="Buat ulang").click()
     page.wait_for_selector(f'.card[data-draft-id="{d2}"]', state="detached")

@@ -208,3 +208,91 @@ def test_search_and_take(page, live, login):
     assert [c.get_attribute("data-draft-id") for c in page.locator(".queue .card").all()] == [
         str(road)
     ]
+
+
+PAGES = {
+    "queue": "/queue",
+    "queue-ready": "/queue?view=ready",
+    "queue-failed": "/queue?view=failed",
+    "comment": "/comments/{comment}",
+    "dashboard": "/dashboard",
+    "accounts": "/accounts",
+    "users": "/users",
+}
+
+
+def _seed_everything(live: Live) -> int:
+    seed_demo(live)
+    long_word = "https://contoh.example/" + "sangat-panjang-" * 12
+    comments = [
+        live.ingest(
+            f"Jalan rusak parah, tolong diperbaiki! {long_word}", author="rina.s", account=DEMO
+        ),
+        live.ingest("Kapan pendaftaran beasiswa dibuka? Syaratnya apa saja?", author="adit_"),
+        live.ingest("slot gacor maxwin malam ini, depo 10rb", author="promo88", account=DEMO),
+        live.ingest("NIK saya 3578012345670001 belum terdaftar", author="warga", account=DEMO),
+    ]
+    with Session(live.engine, expire_on_commit=False) as s:
+        row = s.get(Comment, comments[3]["id"])
+        assert row is not None
+        row.scores = {**row.scores, "pii": [{"type": "nik", "start": 9, "end": 25}]}
+        s.add(row)
+        s.commit()
+        drafts_service.approve(
+            session=s,
+            draft_id=live.draft_id(comments[1]),
+            actor="user:budi",
+            settings=live.settings,
+        )
+        failed = live.draft_id(live.ingest("lampu jalan mati di gang 5", account="dinas-x"))
+        graph = live.settings.model_copy(update={"meta_page_token": SecretStr("tok")})
+        drafts_service.approve(session=s, draft_id=failed, actor="user:budi", settings=graph)
+        job = s.exec(select(Job).where(Job.kind == "reply.publish")).one()
+        job.status, job.attempts = "dead", 8
+        job.last_error = "timeout calling Graph API: ReadTimeout"
+        publish_failed(s, job, None)  # type: ignore[arg-type]
+        s.commit()
+    return int(comments[0]["id"])
+
+
+# The elements that stick out to the right (for the failure message).
+WIDEST = """[...document.querySelectorAll('body *')]
+  .filter(e => !e.closest('.table-scroll, .tabs'))
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .slice(0, 5)
+  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_fits_390px_light_and_dark(browser, live, artifacts, scheme):
+    comment = _seed_everything(live)
+    from app.users import service as users_service
+
+    with Session(live.engine) as s:
+        users_service.create(session=s, username="kepala", password=PASSWORD, role="admin")
+    for width, height, tag in ((390, 844, "390"), (1280, 900, "desktop")):
+        pg = login_as(
+            browser,
+            live,
+            "kepala",
+            viewport={"width": width, "height": height},
+            color_scheme=scheme,
+        )
+        try:
+            for name, path in PAGES.items():
+                pg.goto(live.url + path.format(comment=comment))
+                assert pg.locator("main h1, main h2, main .card").count() > 0, name
+                widths = pg.evaluate(
+                    "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+                )
+                if tag == "390":
+                    wide = pg.evaluate(WIDEST)
+                    assert widths[0] <= widths[1] == 390, (name, widths, wide)
+                pg.screenshot(path=str(artifacts / f"{name}-{tag}-{scheme}.png"), full_page=True)
+            if scheme == "dark":
+                background = pg.evaluate(
+                    "getComputedStyle(document.documentElement).backgroundColor"
+                )
+                assert background == "rgb(15, 23, 32)"
+        finally:
+            pg.context.close()
