@@ -27,3 +27,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(integrations.inbound_router)
     app.include_router(integrations.subscriptions_router)
     app.include_router(integrations.transfer_router)
+    app.include_router(integrations.connections_router)
