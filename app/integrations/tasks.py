@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
-from app.integrations import chatwoot, webhooks
+from app.integrations import chatwoot, connections, webhooks
 from app.outbox import service as outbox
 from app.outbox.jobs import JobContext, JobKind
 from app.outbox.service import PermanentJobError
@@ -81,16 +81,16 @@ def chatwoot_note(session: Session, payload: dict[str, Any], ctx: JobContext) ->
             .where(Draft.status != "superseded")
             .order_by(col(Draft.id).desc())
         ).first()
+    access = connections.chatwoot_access(
+        session=session, settings=ctx.settings, account=comment.account
+    )
+    first = not payload.get("draft_id")
     try:
-        client = chatwoot.ChatwootClient(ctx.http, ctx.settings)
-        # Labels first: merging them again on a retry is harmless, a second note is not.
-        labels: list[str] = []
-        if ctx.settings.chatwoot_labels and not payload.get("draft_id"):
-            labels = client.add_labels(
-                account_id=ids["account_id"],
-                conversation_id=ids["conversation_id"],
-                labels=chatwoot.labels_for(comment),
-            )
+        client = chatwoot.ChatwootClient(
+            ctx.http, url=access.url, token=access.token, timeout=ctx.settings.http_timeout_seconds
+        )
+        # The note first: it is what the agents need. Labels and the hand-off come after it and
+        # are best effort, so their failure can never hold the note back or post it twice.
         note_id = client.post_note(
             account_id=ids["account_id"],
             conversation_id=ids["conversation_id"],
@@ -100,6 +100,27 @@ def chatwoot_note(session: Session, payload: dict[str, Any], ctx: JobContext) ->
         if exc.transient:
             raise
         raise PermanentJobError(str(exc)) from exc
+    details: dict[str, Any] = {"note_id": note_id, **ids}
+    if access.labels and first:
+        details["labels"] = _best_effort(
+            session,
+            comment,
+            "labels",
+            lambda: client.add_labels(
+                account_id=ids["account_id"],
+                conversation_id=ids["conversation_id"],
+                labels=chatwoot.labels_for(comment),
+            ),
+        )
+    if access.handoff == "open" and first:
+        details["status"] = _best_effort(
+            session,
+            comment,
+            "handoff",
+            lambda: client.set_status(
+                account_id=ids["account_id"], conversation_id=ids["conversation_id"], status="open"
+            ),
+        )
     audit.record(
         session=session,
         actor="system:chatwoot",
@@ -107,6 +128,23 @@ def chatwoot_note(session: Session, payload: dict[str, Any], ctx: JobContext) ->
         comment_id=comment.id,
         draft_id=draft.id if draft else None,
         account=comment.account,
-        details={"note_id": note_id, "labels": labels, **ids},
+        details=details,
     )
-    return {"note_id": note_id, "labels": labels}
+    return {k: details.get(k) for k in ("note_id", "labels", "status") if k in details}
+
+
+def _best_effort(session: Session, comment: Comment, step: str, call: Any) -> Any:
+    """Run a follow-up Chatwoot call; a failure is logged and audited, never raised."""
+    try:
+        return call()
+    except chatwoot.ChatwootError as exc:
+        log.warning("chatwoot.%s_failed comment=%s status=%s", step, comment.id, exc.status)
+        audit.record(
+            session=session,
+            actor="system:chatwoot",
+            action=f"chatwoot.{step}_failed",
+            comment_id=comment.id,
+            account=comment.account,
+            details={"status": exc.status, "error": str(exc)[:300]},
+        )
+        return None

@@ -262,21 +262,51 @@ class GraphState:
 
 
 class ChatwootState:
+    """Chatwoot's Application API as its source has it (chatwoot/chatwoot):
+
+    - `AccessTokenAuthHelper::BOT_ACCESSIBLE_ENDPOINTS`: an agent-bot token may create messages
+      and toggle_status; older versions do not list the labels controller, so a bot token gets
+      `render_unauthorized('Access to this endpoint is not authorized for bots')` (401) there.
+      Tokens in `bot_tokens` behave like that unless `bot_labels` is true (newer versions).
+    - LabelConcern: POST `labels` replaces the list and answers `{"payload": [labels]}`.
+    - `toggle_status.json.jbuilder`: `{"meta": {}, "payload": {"success", "conversation_id",
+      "current_status"}}`; an agent bot moving `pending` to `open` is the bot hand-off.
+    """
+
     def __init__(self) -> None:
         self.labels: dict[str, list[str]] = {}
+        self.status: dict[str, str] = {}
+        self.bot_tokens: set[str] = set()
+        self.bot_labels = False
         self.next_id = 1000
 
     def __call__(self, call: Call) -> tuple[int, Any]:
-        if not call.headers.get("api_access_token"):
-            return 401, {"error": "unauthorized"}
-        m = re.fullmatch(r"/api/v1/accounts/(\d+)/conversations/(\d+)/(messages|labels)", call.path)
+        token = call.headers.get("api_access_token")
+        if not token:
+            return 401, {"error": "Invalid Access Token"}
+        m = re.fullmatch(
+            r"/api/v1/accounts/(\d+)/conversations/(\d+)/(messages|labels|toggle_status)",
+            call.path,
+        )
         if m is None:
             return 404, {"error": "not found"}
         key = f"{m[1]}/{m[2]}"
         if m[3] == "labels":
+            if token in self.bot_tokens and not self.bot_labels:
+                return 401, {"error": "Access to this endpoint is not authorized for bots"}
             if call.method == "POST":
                 self.labels[key] = list(call.json()["labels"])
             return 200, {"payload": self.labels.get(key, [])}
+        if m[3] == "toggle_status":
+            self.status[key] = call.json()["status"]
+            return 200, {
+                "meta": {},
+                "payload": {
+                    "success": True,
+                    "conversation_id": int(m[2]),
+                    "current_status": self.status[key],
+                },
+            }
         self.next_id += 1
         return 200, {"id": self.next_id, **call.json()}
 
