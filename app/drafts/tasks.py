@@ -82,7 +82,12 @@ def _mark_posted(session: Session, draft: Draft, posted_id: str) -> None:
 def _meta(
     session: Session, ctx: JobContext, comment: Comment, *, counts_reply: bool
 ) -> tuple[connections.MetaAccess, GraphClient]:
-    access = connections.meta_access(session=session, settings=ctx.settings, comment=comment)
+    access = connections.meta_access(
+        session=session,
+        settings=ctx.settings,
+        account=comment.account,
+        entry_id=str((comment.extra or {}).get("meta_entry_id") or ""),
+    )
     publisher.check_ready(
         session=session, access=access, now=ctx.clock(), counts_reply=counts_reply
     )

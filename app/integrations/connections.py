@@ -21,6 +21,7 @@ from app.errors import ValidationFailed
 from app.integrations.meta import GraphTarget, Usage, page_token
 from app.integrations.versions import GRAPH_VERSION_ENDS, version_warning
 from app.outbox import service as outbox
+from app.outbox.jobs import JobKind
 from app.tables import AccountConnection, Comment, Draft, Job, utcnow
 
 log = logging.getLogger("tanggap.integrations")
@@ -31,7 +32,7 @@ DISCONNECTED = "disconnected"
 # Hosts a Graph token can belong to: Facebook Login / Page tokens, Instagram Login tokens.
 GRAPH_HOSTS = ("https://graph.facebook.com", "https://graph.instagram.com")
 # Job kinds that call Meta for an account; they are parked while it is disconnected.
-META_JOB_KINDS = ("reply.publish", "comment.hide", "meta.mention")
+META_JOB_KINDS = (JobKind.REPLY_PUBLISH, JobKind.COMMENT_HIDE, JobKind.META_MENTION)
 
 # Fields a person may set; secrets are write-only.
 SECRET_FIELDS = frozenset({"meta_token", "chatwoot_token"})
@@ -87,10 +88,15 @@ class MetaAccess:
     replies_per_hour: int
 
 
-def meta_access(*, session: Session, settings: Settings, comment: Comment) -> MetaAccess:
-    """The account's token (its own, else from settings), Graph host and version, and state."""
-    row = get(session=session, account=comment.account)
-    token = (row.meta_token if row else None) or page_token(settings, comment)
+def meta_access(
+    *, session: Session, settings: Settings, account: str, entry_id: str = ""
+) -> MetaAccess:
+    """The account's token (its own, else from settings), Graph host and version, and state.
+
+    `entry_id` is the page / Instagram account id the webhook came through (settings may key
+    tokens by it)."""
+    row = get(session=session, account=account)
+    token = (row.meta_token if row else None) or page_token(settings, account, entry_id)
     proof = row.meta_appsecret_proof if row else True
     target = GraphTarget(
         host=(row.meta_graph_host if row else None) or settings.meta_graph_url,
@@ -99,7 +105,7 @@ def meta_access(*, session: Session, settings: Settings, comment: Comment) -> Me
         app_secret=settings.meta_app_secret.get_secret_value() if proof else "",
     )
     return MetaAccess(
-        account=comment.account,
+        account=account,
         target=target,
         connected=row is None or row.meta_state != DISCONNECTED,
         error=row.meta_error if row else None,

@@ -59,7 +59,20 @@ class MetaChanges:
     new: list[NewComment] = field(default_factory=list)
     edited: list[NewComment] = field(default_factory=list)
     removed: list[tuple[str, str]] = field(default_factory=list)  # (platform, external_id)
+    hidden: list[tuple[str, str]] = field(default_factory=list)
+    unhidden: list[tuple[str, str]] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An Instagram `mentions` change: a comment @mentioning the account, text not included."""
+
+    entry_id: str
+    comment_id: str
+    media_id: str | None
+    account: str | None
 
 
 def _own(settings: Settings, entry_id: str, author_id: str | None, username: str | None) -> bool:
@@ -100,11 +113,60 @@ def parse_payload(payload: dict[str, Any], *, settings: Settings) -> MetaChanges
             fld = change.get("field")
             if obj == "instagram" and fld == "comments":
                 _instagram(out, value, entry_id=entry_id, account=account, settings=settings)
+            elif obj == "instagram" and fld == "mentions":
+                _mention(out, value, entry_id=entry_id, account=account)
             elif obj == "page" and fld == "feed" and value.get("item") == "comment":
                 _facebook(out, value, entry_id=entry_id, account=account, settings=settings)
             else:
                 out.skipped.append({"reason": "unsupported", "object": obj, "field": fld})
     return out
+
+
+def _mention(
+    out: MetaChanges, value: dict[str, Any], *, entry_id: str, account: str | None
+) -> None:
+    # Instagram webhooks reference, `mentions` field: {"comment_id", "media_id"}; without a
+    # comment_id it is a caption mention, which has no comment to answer.
+    comment_id = _str(value.get("comment_id"))
+    if comment_id is None:
+        out.skipped.append({"reason": "caption_mention"})
+        return
+    out.mentions.append(
+        Mention(
+            entry_id=entry_id,
+            comment_id=comment_id,
+            media_id=_str(value.get("media_id")),
+            account=account,
+        )
+    )
+
+
+def mention_comment(
+    found: dict[str, Any],
+    *,
+    entry_id: str,
+    comment_id: str,
+    media_id: Any,
+    account: str,
+    settings: Settings,
+) -> NewComment | str:
+    """The comment read for a mention, as one to ingest, or why it is skipped."""
+    username = _str(found.get("username"))
+    if _own(settings, entry_id, None, username):
+        return "own_comment"
+    text = _clip(str(found.get("text") or ""), settings)
+    if not text:
+        return "empty"
+    media = found.get("media") if isinstance(found.get("media"), dict) else {}
+    return NewComment(
+        platform="instagram",
+        external_id=comment_id,
+        text=text,
+        author=username,
+        post_id=_str((media or {}).get("id")) or _str(media_id),
+        account=account,
+        extra={"meta_entry_id": entry_id, "mention": True},
+    )
 
 
 def _instagram(
@@ -159,6 +221,10 @@ def _facebook(
         return
     if verb == "remove":
         out.removed.append(("facebook", comment_id))
+        return
+    if verb in ("hide", "unhide"):
+        # Someone hid (or showed again) the comment on Facebook, the page itself included.
+        (out.hidden if verb == "hide" else out.unhidden).append(("facebook", comment_id))
         return
     if _own(settings, entry_id, _str(sender.get("id")), None):
         out.skipped.append({"reason": "own_comment", "external_id": comment_id})
@@ -348,10 +414,9 @@ def appsecret_proof(app_secret: str, token: str) -> str:
     return hmac.new(app_secret.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
-def page_token(settings: Settings, comment: Comment) -> str:
+def page_token(settings: Settings, account: str | None, entry_id: str) -> str:
     """The page token from settings: per account (or per page id), else the default one."""
-    entry_id = str((comment.extra or {}).get("meta_entry_id") or "")
-    for key in (comment.account, entry_id):
+    for key in (account, entry_id):
         token = settings.meta_page_tokens.get(key) if key else None
         if token is not None and token.get_secret_value():
             return token.get_secret_value()

@@ -19,6 +19,8 @@ class WebhookReceipt(BaseModel):
     duplicates: int
     edited: int = 0
     removed: int = 0
+    hidden: int = Field(default=0, description="Facebook hide/unhide reflected on comments.")
+    mentions: int = Field(default=0, description="Instagram @mentions queued to be read.")
     skipped: int
     comment_ids: list[int]
 

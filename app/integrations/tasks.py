@@ -12,7 +12,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
-from app.integrations import chatwoot, connections, webhooks
+from app.comments import service as comments
+from app.integrations import chatwoot, connections, meta, publisher, webhooks
+from app.integrations.meta import GraphClient
 from app.outbox import service as outbox
 from app.outbox.jobs import JobContext, JobKind
 from app.outbox.service import PermanentJobError
@@ -148,3 +150,47 @@ def _best_effort(session: Session, comment: Comment, step: str, call: Any) -> An
             details={"status": exc.status, "error": str(exc)[:300]},
         )
         return None
+
+
+def read_mention(session: Session, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Job: read a comment that @mentions the account (the webhook has no text) and ingest it."""
+    entry_id, comment_id = str(payload["entry_id"]), str(payload["comment_id"])
+    account = str(payload.get("account") or ctx.settings.default_account)
+    access = connections.meta_access(
+        session=session, settings=ctx.settings, account=account, entry_id=entry_id
+    )
+    publisher.check_ready(session=session, access=access, now=ctx.clock(), counts_reply=False)
+    client = GraphClient(ctx.http, access.target, timeout=ctx.settings.http_timeout_seconds)
+    # Mentions guide: GET /{ig-user-id}?fields=mentioned_comment.comment_id({id}){fields}
+    fields = f"mentioned_comment.comment_id({comment_id}){{id,text,username,timestamp,media{{id}}}}"
+    body = publisher.call_graph(
+        lambda _: client.read(entry_id, fields=fields),
+        session=session,
+        settings=ctx.settings,
+        access=access,
+        client=client,
+        now=ctx.clock(),
+        sleep=ctx.sleep,
+    )
+    found = body.get("mentioned_comment")
+    item = meta.mention_comment(
+        found if isinstance(found, dict) else {},
+        entry_id=entry_id,
+        comment_id=comment_id,
+        media_id=payload.get("media_id"),
+        account=account,
+        settings=ctx.settings,
+    )
+    if isinstance(item, str):
+        return {"skipped": item}
+    results = comments.ingest(
+        session=session,
+        items=[item],
+        source="meta",
+        actor="webhook:meta",
+        settings=ctx.settings,
+        classifier=None,
+        drafter=None,
+        inline=False,
+    )
+    return {"comment_id": results[0].comment.id, "created": results[0].created}

@@ -28,6 +28,7 @@ class JobKind(StrEnum):
     EVENT_DISPATCH = "event.dispatch"
     WEBHOOK_DELIVER = "webhook.deliver"
     CHATWOOT_NOTE = "chatwoot.note"
+    META_MENTION = "meta.mention"
 
 
 @dataclass

@@ -395,3 +395,105 @@ def test_cli_sets_a_token_and_resumes(engine, graph, make_app, make_key, make_wo
         assert resumed["resumed_jobs"] == 1
         worker.drain()
     assert graph.posts()[-1].headers["authorization"] == f"Bearer {NEW_TOKEN}"
+
+
+# --- hide / unhide and mentions ---------------------------------------------------------------
+
+
+def test_facebook_hide_and_unhide_are_reflected_on_the_comment(iclient, engine):
+    _webhook(iclient, fb_payload(fb_change("fb-h", "Pelayanan lambat sekali")))
+    # Page `feed` webhook reference: item=comment with verb hide / unhide.
+    receipt = _webhook(
+        iclient, fb_payload(fb_change("fb-h", "Pelayanan lambat sekali", verb="hide"))
+    )
+    assert receipt["hidden"] == 1
+    with Session(engine) as s:
+        assert s.exec(select(Comment)).one().hidden_at is not None
+    assert _webhook(iclient, fb_payload(fb_change("fb-h", "", verb="hide")))["hidden"] == 0
+    assert _webhook(iclient, fb_payload(fb_change("fb-h", "", verb="unhide")))["hidden"] == 1
+    with Session(engine) as s:
+        assert s.exec(select(Comment)).one().hidden_at is None
+        actions = [a.action for a in s.exec(select(AuditEvent).order_by(AuditEvent.id))]
+        assert actions.count("comment.hidden_on_platform") == 1
+        assert actions.count("comment.unhidden_on_platform") == 1
+
+
+def test_instagram_mention_is_read_ingested_and_answered_through_mentions(
+    iclient, engine, graph, make_key, iworker
+):
+    # Mentions guide: the `mentions` webhook carries ids only; the comment is read with
+    # GET /{ig-user-id}?fields=mentioned_comment.comment_id(...) and answered with
+    # POST /{ig-user-id}/mentions.
+    graph.responder.mentioned["ig-m1"] = {
+        "id": "ig-m1",
+        "text": "@dinas.kota bagaimana cara urus KTP?",
+        "username": "warga77",
+        "timestamp": "2026-12-04T01:00:00+0000",
+        "media": {"id": "media-other"},
+    }
+    payload = {
+        "object": "instagram",
+        "entry": [
+            {
+                "id": IG_ID,
+                "time": 1700000000,
+                "changes": [
+                    {
+                        "field": "mentions",
+                        "value": {"media_id": "media-other", "comment_id": "ig-m1"},
+                    }
+                ],
+            }
+        ],
+    }
+    assert _webhook(iclient, payload)["mentions"] == 1
+    assert _webhook(iclient, payload)["mentions"] == 1  # re-delivery: the same job (dedupe)
+    iworker.drain()
+    [read] = [c for c in graph.calls if c.method == "GET"]
+    assert read.path == f"/v21.0/{IG_ID}"
+    assert read.query["fields"][0].startswith("mentioned_comment.comment_id(ig-m1)")
+    with Session(engine) as s:
+        comment = s.exec(select(Comment)).one()
+        assert (comment.external_id, comment.author, comment.post_id) == (
+            "ig-m1",
+            "warga77",
+            "media-other",
+        )
+        assert comment.extra["mention"] is True and comment.status == "processed"
+    draft = _draft_of(engine, "ig-m1")
+    _approve(iclient, draft, make_key("reviewer"), "Bisa di kantor kecamatan ya kak.")
+    iworker.drain()
+    [post] = graph.posts(rf"/v21\.0/{IG_ID}/mentions")
+    form = post.form()
+    assert (form["comment_id"], form["media_id"], form["message"]) == (
+        "ig-m1",
+        "media-other",
+        "Bisa di kantor kecamatan ya kak.",
+    )
+    with Session(engine) as s:
+        assert s.get(Draft, draft.id).status == "posted"
+
+
+def test_caption_mentions_are_skipped(iclient, engine):
+    payload = {
+        "object": "instagram",
+        "entry": [{"id": IG_ID, "changes": [{"field": "mentions", "value": {"media_id": "m9"}}]}],
+    }
+    receipt = _webhook(iclient, payload)
+    assert receipt["mentions"] == 0 and receipt["skipped"] == 1
+
+
+def test_instagram_reply_to_a_hidden_comment_is_refused(iclient, engine, graph, make_key, iworker):
+    _webhook(iclient, ig_payload("ig-hid", "Bagaimana cara urus KTP?"))
+    iworker.drain()
+    with Session(engine) as s:
+        comment = s.exec(select(Comment)).one()
+        comment.hidden_at = comment.received_at
+        s.add(comment)
+        s.commit()
+    draft = _draft_of(engine, "ig-hid")
+    _approve(iclient, draft, make_key("reviewer"))
+    iworker.drain()
+    assert graph.calls == []
+    with Session(engine) as s:
+        assert "hidden" in s.get(Draft, draft.id).publish_error
