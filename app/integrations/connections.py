@@ -199,6 +199,24 @@ def view(
     return out
 
 
+def list_views(*, session: Session, settings: Settings) -> list[dict[str, Any]]:
+    """Every account with a connection row (the disconnected first), for the account registry."""
+    rows = session.exec(select(AccountConnection).order_by(col(AccountConnection.account)))
+    views = [public(session=session, settings=settings, account=r.account, row=r) for r in rows]
+    return sorted(views, key=lambda v: v["meta"]["state"] != DISCONNECTED)
+
+
+def disconnected_accounts(*, session: Session) -> list[str]:
+    """Accounts whose Meta token stopped working (for a banner)."""
+    return list(
+        session.exec(
+            select(AccountConnection.account)
+            .where(col(AccountConnection.meta_state) == DISCONNECTED)
+            .order_by(col(AccountConnection.account))
+        )
+    )
+
+
 def put(
     *, session: Session, settings: Settings, account: str, changes: dict[str, Any], actor: str
 ) -> dict[str, Any]:

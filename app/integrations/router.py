@@ -30,6 +30,7 @@ from app.deps import AdminKey, AnyKey, SessionDep, SettingsDep
 from app.errors import Forbidden, WebhookNotConfigured
 from app.integrations import connections, meta, service, transfer, webhooks
 from app.integrations.schemas import (
+    ConnectionList,
     ConnectionPublic,
     ConnectionUpdate,
     DeliveryPage,
@@ -215,6 +216,13 @@ def redeliver_webhook(
 
 connections_router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
 ConnectionAccount = Annotated[str, Path(pattern=ACCOUNT_PATTERN)]
+
+
+@connections_router.get("/connections", response_model=ConnectionList)
+def list_connections(session: SessionDep, settings: SettingsDep, _: AdminKey) -> ConnectionList:
+    """Accounts with their own connection settings or state, disconnected ones first."""
+    views = connections.list_views(session=session, settings=settings)
+    return ConnectionList(items=[ConnectionPublic.model_validate(v) for v in views])
 
 
 @connections_router.get("/{name}/connection", response_model=ConnectionPublic)

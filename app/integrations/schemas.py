@@ -149,3 +149,7 @@ class ConnectionUpdate(BaseModel):
     chatwoot_token: str | None = Field(default=None, min_length=8, max_length=500)
     chatwoot_labels: bool | None = None
     chatwoot_handoff: Literal["none", "open"] | None = None
+
+
+class ConnectionList(BaseModel):
+    items: list[ConnectionPublic]

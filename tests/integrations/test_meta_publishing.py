@@ -331,6 +331,8 @@ def test_expired_token_parks_jobs_until_a_new_token_is_set(
             assert _job(engine, d.id).status == "parked"
         audit = s.exec(select(AuditEvent).where(AuditEvent.action == "meta.disconnected")).one()
         assert audit.account == "default" and "190" in audit.details["error"]
+    listed = iclient.get("/api/v1/accounts/connections", headers=admin).json()["items"]
+    assert [(i["account"], i["meta"]["state"]) for i in listed] == [("default", "disconnected")]
     r = iclient.get("/api/v1/accounts/default/connection", headers=admin)
     assert r.status_code == 200
     meta = r.json()["meta"]
