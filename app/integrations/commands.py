@@ -78,6 +78,8 @@ def connection(args: argparse.Namespace) -> int:
         return 2
     if args.meta_token_stdin:
         changes["meta_token"] = sys.stdin.readline().strip()
+    if args.reconnect:
+        changes["reconnect"] = True
     if args.chatwoot_token_stdin:
         changes["chatwoot_token"] = sys.stdin.readline().strip()
     for name, key in (

@@ -38,6 +38,7 @@ META_JOB_KINDS = (JobKind.REPLY_PUBLISH, JobKind.COMMENT_HIDE, JobKind.META_MENT
 SECRET_FIELDS = frozenset({"meta_token", "chatwoot_token"})
 SETTABLE_FIELDS = frozenset(
     {
+        "reconnect",
         "meta_token",
         "meta_graph_host",
         "meta_graph_version",
@@ -259,6 +260,9 @@ def update(
     Flushes; the caller commits. Returns the row and the ids of the jobs made due again.
     """
     _check(changes)
+    changes = dict(changes)
+    # `reconnect`: the token in the settings was replaced (and the process restarted).
+    reconnect = bool(changes.pop("reconnect", False))
     row = _row(session, account)
     for name, value in changes.items():
         if name == "meta_graph_host" and value:
@@ -266,8 +270,9 @@ def update(
         setattr(row, name, value if value != "" else None)
     resumed: list[int] = []
     now = utcnow()
-    if changes.get("meta_token"):
-        row.meta_token_set_at = now
+    if changes.get("meta_token") or reconnect:
+        if changes.get("meta_token"):
+            row.meta_token_set_at = now
         was_disconnected = row.meta_state == DISCONNECTED
         row.meta_state = CONNECTED
         row.meta_error = None
@@ -282,7 +287,7 @@ def update(
         action="account.connection_updated",
         account=account,
         details={
-            "fields": sorted(changes),
+            "fields": sorted(changes) + (["reconnect"] if reconnect else []),
             # Which secrets changed, never their values.
             "secrets_set": sorted(k for k in changes if k in SECRET_FIELDS and changes[k]),
             "resumed_jobs": resumed,

@@ -136,6 +136,10 @@ class ConnectionUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    reconnect: bool = Field(
+        default=False,
+        description="Mark the account connected again (its token in the settings was replaced).",
+    )
     meta_token: str | None = Field(
         default=None, min_length=20, max_length=2000, description="Write-only; reconnects."
     )

@@ -499,3 +499,29 @@ def test_instagram_reply_to_a_hidden_comment_is_refused(iclient, engine, graph, 
     assert graph.calls == []
     with Session(engine) as s:
         assert "hidden" in s.get(Draft, draft.id).publish_error
+
+
+def test_reconnect_after_the_settings_token_was_replaced(
+    engine, graph, make_app, make_key, make_worker, isettings
+):
+    from pydantic import SecretStr
+
+    with TestClient(make_app(isettings)) as c:
+        _webhook(c, ig_payload("ig-1", "Bagaimana cara urus KTP?"))
+        make_worker(isettings).drain()
+        graph.responder.revoked.add(PAGE_TOKEN)
+        _approve(c, _draft_of(engine, "ig-1"), make_key("reviewer"))
+        make_worker(isettings).drain()
+    # The operator puts a new token in the environment and restarts.
+    s = isettings.model_copy(update={"meta_page_token": SecretStr(NEW_TOKEN)})
+    with TestClient(make_app(s)) as c:
+        r = c.put(
+            "/api/v1/accounts/default/connection",
+            json={"reconnect": True},
+            headers=make_key("admin"),
+        )
+        assert r.json()["resumed_jobs"] == 1 and r.json()["meta"]["state"] == "connected"
+        make_worker(s).drain()
+    assert graph.posts()[-1].headers["authorization"] == f"Bearer {NEW_TOKEN}"
+    with Session(engine) as db:
+        assert db.exec(select(Draft)).one().status == "posted"
