@@ -92,8 +92,10 @@ def put_account(
     channels: dict[str, Any],
     preferences: dict[str, Any],
     actor: str,
+    connection: dict[str, Any] | None = None,
 ) -> tuple[Account, bool]:
-    """Create or replace an account's reply settings; returns (account, created)."""
+    """Create or replace an account's reply settings (and change its connection fields, when
+    given); returns (account, created)."""
     before = find_account(session=session, name=name)
     snapshot = (
         None
@@ -125,6 +127,11 @@ def put_account(
             },
         },
     )
+    if connection:
+        # Imported here: integrations depends on comments -> drafts -> this module.
+        from app.integrations import connections
+
+        connections.update(session=session, account=name, changes=connection, actor=actor)
     session.commit()
     session.refresh(row)
     return row, created

@@ -65,6 +65,12 @@ def get(*, session: Session, account: str) -> AccountConnection | None:
     ).first()
 
 
+def state_of(*, session: Session, account: str) -> tuple[str, str | None]:
+    """The account's Meta connection state and its error (`connected`, None without a row)."""
+    row = get(session=session, account=account)
+    return (row.meta_state, row.meta_error) if row else (CONNECTED, None)
+
+
 def _row(session: Session, account: str) -> AccountConnection:
     row = get(session=session, account=account)
     if row is None:

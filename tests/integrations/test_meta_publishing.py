@@ -525,3 +525,30 @@ def test_reconnect_after_the_settings_token_was_replaced(
     assert graph.posts()[-1].headers["authorization"] == f"Bearer {NEW_TOKEN}"
     with Session(engine) as db:
         assert db.exec(select(Draft)).one().status == "posted"
+
+
+def test_account_put_sets_a_new_token_and_account_shows_the_state(
+    iclient, engine, graph, make_key, iworker
+):
+    admin = make_key("admin")
+    body = {"institution_name": "Dinas Kota", "channels": {}, "preferences": {}}
+    assert iclient.put("/api/v1/accounts/default", json=body, headers=admin).status_code == 201
+    _webhook(iclient, ig_payload("ig-1", "Bagaimana cara urus KTP?"))
+    iworker.drain()
+    graph.responder.revoked.add(PAGE_TOKEN)
+    _approve(iclient, _draft_of(engine, "ig-1"), make_key("reviewer"))
+    iworker.drain()
+    account = iclient.get("/api/v1/accounts/default", headers=admin).json()
+    assert account["meta_state"] == "disconnected" and "190" in account["meta_error"]
+
+    r = iclient.put(
+        "/api/v1/accounts/default",
+        json=body | {"connection": {"meta_token": NEW_TOKEN}},
+        headers=admin,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["meta_state"] == "connected" and NEW_TOKEN not in r.text
+    iworker.drain()
+    assert graph.posts()[-1].headers["authorization"] == f"Bearer {NEW_TOKEN}"
+    with Session(engine) as s:
+        assert s.exec(select(Draft)).one().status == "posted"
