@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -610,13 +611,22 @@ def instagram_place(comment: Comment) -> ReplyPlace:
             path=f"{comment.parent_id}/replies",
             lookup=f"{comment.parent_id}/replies",
             text_field="text",
-            address=f"@{comment.author} " if comment.author else "",
+            address=f"@{comment.author} " if _handle(comment.author) else "",
         )
     return ReplyPlace(
         path=f"{comment.external_id}/replies",
         lookup=f"{comment.external_id}/replies",
         text_field="text",
     )
+
+
+# Instagram user names: letters, digits, dots and underscores, up to 30 characters.
+_IG_HANDLE = re.compile(r"[A-Za-z0-9._]{1,30}")
+
+
+def _handle(name: str | None) -> bool:
+    """Whether a comment's author can be addressed as `@name` (anything else is left out)."""
+    return bool(name) and _IG_HANDLE.fullmatch(name or "") is not None
 
 
 def facebook_place(comment: Comment, node: dict[str, Any] | None) -> ReplyPlace:

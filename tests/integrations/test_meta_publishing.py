@@ -552,3 +552,17 @@ def test_account_put_sets_a_new_token_and_account_shows_the_state(
     assert graph.posts()[-1].headers["authorization"] == f"Bearer {NEW_TOKEN}"
     with Session(engine) as s:
         assert s.exec(select(Draft)).one().status == "posted"
+
+
+def test_only_instagram_handles_are_addressed():
+    from app.integrations.meta import instagram_place
+    from app.tables import Comment as Row
+
+    def place(author: str | None) -> str:
+        row = Row(platform="instagram", external_id="c", account="a", text="t", parent_id="top")
+        row.author = author
+        return instagram_place(row).message("Halo")
+
+    assert place("warga.01_x") == "@warga.01_x Halo"
+    assert place("budi\n@admin semua") == "Halo"
+    assert place(None) == "Halo"
