@@ -206,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the new Meta token from stdin (never from the command line)",
     )
     p.add_argument(
+        "--reconnect",
+        action="store_true",
+        help="mark the account connected again after replacing its token in the settings",
+    )
+    p.add_argument(
         "--graph-host", choices=["https://graph.facebook.com", "https://graph.instagram.com"]
     )
     p.add_argument("--graph-version", help="e.g. v26.0")

@@ -566,3 +566,28 @@ def test_only_instagram_handles_are_addressed():
     assert place("warga.01_x") == "@warga.01_x Halo"
     assert place("budi\n@admin semua") == "Halo"
     assert place(None) == "Halo"
+
+
+def test_cli_command_reads_the_token_from_stdin(engine, isettings, monkeypatch, capsys):
+    import io
+
+    from app.cli import build_parser
+    from app.config import get_settings
+
+    monkeypatch.setenv("TANGGAP_DATABASE_URL", isettings.database_url)
+    get_settings.cache_clear()
+    try:
+        monkeypatch.setattr("sys.stdin", io.StringIO(NEW_TOKEN + "\n"))
+        args = build_parser().parse_args(
+            ["connection", "dinas", "--meta-token-stdin", "--graph-version", "v25.0"]
+        )
+        assert args.func(args) == 0
+        out = capsys.readouterr().out
+        assert NEW_TOKEN not in out and '"graph_version": "v25.0"' in out
+        args = build_parser().parse_args(["connection", "dinas", "--reconnect"])
+        assert args.func(args) == 0
+    finally:
+        get_settings.cache_clear()
+    with Session(engine) as s:
+        row = s.exec(select(AccountConnection)).one()
+        assert row.meta_token == NEW_TOKEN and row.meta_graph_version == "v25.0"
