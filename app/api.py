@@ -18,6 +18,8 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(ops_router)
     app.include_router(comments_router)
     app.include_router(drafts_router)
+    # Before the accounts routes: `/accounts/connections` is not an account called "connections".
+    app.include_router(integrations.connections_router)
     app.include_router(drafting_router)
     app.include_router(kb_router)
     app.include_router(accounts_router)

@@ -277,6 +277,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--account", help="for rows without an account column")
     p.set_defaults(func=_lazy("app.integrations.commands:import_file"))
 
+    p = sub.add_parser(
+        "connection",
+        help="show or change how an account reaches Meta and Chatwoot (a new token resumes jobs)",
+    )
+    p.add_argument("account")
+    p.add_argument(
+        "--meta-token-stdin",
+        action="store_true",
+        help="read the new Meta token from stdin (never from the command line)",
+    )
+    p.add_argument(
+        "--reconnect",
+        action="store_true",
+        help="mark the account connected again after replacing its token in the settings",
+    )
+    p.add_argument(
+        "--graph-host", choices=["https://graph.facebook.com", "https://graph.instagram.com"]
+    )
+    p.add_argument("--graph-version", help="e.g. v26.0")
+    p.add_argument("--chatwoot-url")
+    p.add_argument("--chatwoot-token-stdin", action="store_true")
+    p.add_argument("--chatwoot-handoff", choices=["none", "open"])
+    p.set_defaults(func=_lazy("app.integrations.commands:connection"))
+
     p = sub.add_parser("export", help="export the review queue or the audit trail")
     p.add_argument("what", choices=["queue", "audit"])
     p.add_argument("--format", choices=["csv", "jsonl"], default="csv")

@@ -62,7 +62,17 @@ class Settings(BaseSettings):
     meta_page_tokens: dict[str, SecretStr] = Field(default_factory=dict)
     meta_page_ids: list[str] = Field(default_factory=list)
     meta_graph_url: str = "https://graph.facebook.com"
-    meta_api_version: str = "v21.0"
+    # Newest Graph version (July 2026, no end date yet): app/integrations/versions.py
+    meta_api_version: str = "v26.0"
+    # Retries in the worker before the job goes back to the queue (5xx, timeouts, short throttles)
+    meta_retry_attempts: int = 3
+    meta_retry_inline_max_seconds: float = 30.0  # longer waits reschedule the job instead
+    meta_throttle_min_seconds: float = 60.0  # wait after a throttling error that gives no time
+    # X-App-Usage / X-Business-Use-Case-Usage above this percentage pause the account's queue
+    meta_usage_slowdown_percent: float = 90.0
+    meta_usage_pause_seconds: float = 300.0
+    # Public replies per account per hour (Instagram allows 750 replies on posts and reels)
+    meta_replies_per_hour: int = 750
     # Page / Instagram account id (webhook entry id) -> Tanggap account name
     meta_accounts: dict[str, str] = Field(default_factory=dict)
 
@@ -73,6 +83,8 @@ class Settings(BaseSettings):
     # Chatwoot account id -> Tanggap account name
     chatwoot_accounts: dict[str, str] = Field(default_factory=dict)
     chatwoot_labels: bool = True  # also label the conversation intent-*/sentiment-*
+    # "open": after the first note, hand a bot's `pending` conversation to the agents
+    chatwoot_handoff: Literal["none", "open"] = "none"
 
     # Signed webhooks (in and out): how old a signed timestamp may be
     webhook_tolerance_seconds: int = 300

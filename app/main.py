@@ -73,6 +73,27 @@ def install_error_handlers(app: FastAPI) -> None:
         return _envelope(500, "internal_error", "Internal server error.")
 
 
+def _warn_graph_versions(engine: Engine, settings: Settings) -> None:
+    """Log a warning for Graph API versions within 60 days of their end (or past it)."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
+
+    from app.integrations.connections import version_warnings
+    from app.tables import utcnow
+
+    try:
+        with Session(engine) as session:
+            found = version_warnings(session=session, settings=settings, today=utcnow().date())
+    except SQLAlchemyError:  # not migrated yet: the settings still say something
+        from app.integrations.versions import version_warning
+
+        found = [
+            w for w in [version_warning(settings.meta_api_version, today=utcnow().date())] if w
+        ]
+    for warning in found:
+        log.warning("meta.graph_version %s", warning)
+
+
 def _operation_id(route: APIRoute) -> str:
     return route.name
 
@@ -97,6 +118,7 @@ def create_app(
         app.state.classifier.warmup()
         app.state.drafter = drafter or load_drafter(settings)
         log.info("app.ready model=%s", app.state.classifier.model_version)
+        _warn_graph_versions(app.state.engine, settings)
         worker = None
         run_worker = settings.worker_in_process if start_worker is None else start_worker
         http = httpx.Client(timeout=settings.http_timeout_seconds)

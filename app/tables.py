@@ -99,9 +99,6 @@ class Account(SQLModel, table=True):
     preferences: dict[str, Any] = _json()
     # graph: approved drafts are posted through the Graph API; manual: an admin posts them by hand
     publishing_mode: str = Field(default="graph", max_length=10)
-    # connected | disconnected (the platform refused the token); shown as a banner until fixed
-    connection_state: str = Field(default="connected", max_length=20)
-    connection_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
 
@@ -271,3 +268,35 @@ class WebhookDelivery(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=2000)
     created_at: datetime = _ts(index=True)
     delivered_at: datetime | None = _ts(nullable=True)
+
+
+class AccountConnection(SQLModel, table=True):
+    """How an account reaches Meta and Chatwoot: its tokens, Graph host and version, state.
+
+    Secrets here (`meta_token`, `chatwoot_token`) are never logged or returned by the API in full.
+    Empty columns fall back to the `TANGGAP_META_*` / `TANGGAP_CHATWOOT_*` settings.
+    """
+
+    __tablename__ = "account_connections"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account: str = Field(max_length=100, unique=True)
+    meta_token: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    meta_token_set_at: datetime | None = _ts(nullable=True)
+    meta_graph_host: str | None = Field(default=None, max_length=200)
+    meta_graph_version: str | None = Field(default=None, max_length=20)
+    meta_appsecret_proof: bool = True
+    meta_replies_per_hour: int | None = None
+    # connected | disconnected (a token error: code 190); jobs are parked while disconnected
+    meta_state: str = Field(default="connected", max_length=20)
+    meta_error: str | None = Field(default=None, max_length=500)
+    meta_disconnected_at: datetime | None = _ts(nullable=True)
+    # Slowed down (throttled, or usage above the threshold): no Graph call before this time
+    meta_paused_until: datetime | None = _ts(nullable=True)
+    meta_usage: dict[str, Any] = _json()
+    chatwoot_url: str | None = Field(default=None, max_length=500)
+    chatwoot_token: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    chatwoot_labels: bool | None = None
+    chatwoot_handoff: str | None = Field(default=None, max_length=20)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()

@@ -18,6 +18,7 @@ HANDLERS: dict[str, Handler] = {
     JobKind.EVENT_DISPATCH: integrations.dispatch_event,
     JobKind.WEBHOOK_DELIVER: integrations.deliver_webhook,
     JobKind.CHATWOOT_NOTE: integrations.chatwoot_note,
+    JobKind.META_MENTION: integrations.read_mention,
 }
 
 DEAD_HANDLERS: dict[str, DeadHandler] = {

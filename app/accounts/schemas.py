@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.integrations.schemas import ConnectionUpdate
+
 ACCOUNT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
 
 
@@ -23,6 +25,11 @@ class AccountIn(BaseModel):
     preferences: dict[str, Any] = Field(
         default_factory=dict, description="default_tone (santai|netral|formal), abusive_reply"
     )
+    connection: ConnectionUpdate | None = Field(
+        default=None,
+        description="Optional: Meta/Chatwoot connection fields to change (a new `meta_token` "
+        "reconnects the account and resumes its parked jobs). Omitted: unchanged.",
+    )
     publishing_mode: Literal["graph", "manual"] | None = Field(
         default=None,
         description="graph: post approved replies through the Graph API; manual: an admin posts "
@@ -36,6 +43,10 @@ class AccountPublic(BaseModel):
     channels: dict[str, Any]
     preferences: dict[str, Any]
     publishing_mode: str = "graph"
-    connection_state: str = "connected"
     created_at: datetime
     updated_at: datetime
+    meta_state: str = Field(
+        default="connected",
+        description="connected, or disconnected after a token error: a new token is needed",
+    )
+    meta_error: str | None = None

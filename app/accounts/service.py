@@ -95,9 +95,11 @@ def put_account(
     channels: dict[str, Any],
     preferences: dict[str, Any],
     actor: str,
+    connection: dict[str, Any] | None = None,
     publishing_mode: str | None = None,
 ) -> tuple[Account, bool]:
-    """Create or replace an account's reply settings; returns (account, created)."""
+    """Create or replace an account's reply settings (and change its connection fields, when
+    given); returns (account, created)."""
     before = find_account(session=session, name=name)
     snapshot = (
         None
@@ -132,16 +134,19 @@ def put_account(
             },
         },
     )
+    if connection:
+        # Imported here: integrations depends on comments -> drafts -> this module.
+        from app.integrations import connections
+
+        connections.update(session=session, account=name, changes=connection, actor=actor)
     session.commit()
     session.refresh(row)
     return row, created
 
 
-# --- the registry: publishing mode and connection state ---------------------------------------
+# --- the registry: publishing mode ---------------------------------------------
 
 PUBLISHING_MODES = ("graph", "manual")
-CONNECTED = "connected"
-DISCONNECTED = "disconnected"
 
 
 class UnknownAccount(ValidationFailed):
@@ -150,9 +155,8 @@ class UnknownAccount(ValidationFailed):
 
 
 def list_accounts(*, session: Session) -> list[Account]:
-    """Every registered account, disconnected ones first, then by name."""
-    rows = list(session.exec(select(Account).order_by(col(Account.name))))
-    return sorted(rows, key=lambda a: a.connection_state != DISCONNECTED)
+    """Every registered account, by name."""
+    return list(session.exec(select(Account).order_by(col(Account.name))))
 
 
 def unknown_names(*, session: Session, names: set[str], allowed: set[str]) -> set[str]:
@@ -200,49 +204,3 @@ def set_publishing_mode(*, session: Session, name: str, mode: str, actor: str) -
     session.commit()
     session.refresh(row)
     return row
-
-
-def mark_disconnected(*, session: Session, name: str, error: str) -> None:
-    """The platform refused the account's token: show a banner until someone fixes it (flushes)."""
-    row = find_account(session=session, name=name)
-    if row is None:
-        row = Account(name=name, institution_name=name)
-    if row.connection_state == DISCONNECTED and row.connection_error == error[:500]:
-        return
-    row.connection_state = DISCONNECTED
-    row.connection_error = error[:500]
-    row.updated_at = utcnow()
-    session.add(row)
-    audit.record(
-        session=session,
-        actor="system:publisher",
-        action="account.disconnected",
-        account=name,
-        details={"error": error[:500]},
-    )
-    session.flush()
-
-
-def mark_connected(*, session: Session, name: str, actor: str) -> bool:
-    """The connection works again (a post went through, or an admin fixed it); flushes."""
-    row = find_account(session=session, name=name)
-    if row is None or row.connection_state != DISCONNECTED:
-        return False
-    row.connection_state = CONNECTED
-    row.connection_error = None
-    row.updated_at = utcnow()
-    session.add(row)
-    audit.record(session=session, actor=actor, action="account.connected", account=name)
-    session.flush()
-    return True
-
-
-def disconnected_accounts(*, session: Session) -> list[Account]:
-    """Accounts whose platform token was refused (the banner on every page)."""
-    return list(
-        session.exec(
-            select(Account)
-            .where(col(Account.connection_state) == DISCONNECTED)
-            .order_by(col(Account.name))
-        )
-    )

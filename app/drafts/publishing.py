@@ -4,7 +4,9 @@
   `publish_delay_seconds` so the reviewer can still undo the approval.
 - `manual`: the draft becomes `ready_to_post`; an admin copies it to the platform and marks it
   posted. Accounts in manual mode always go this way, and so does a Meta comment whose account
-  has no token or is disconnected: an approval never turns into a silent failure.
+  has no token: an approval never turns into a silent failure. (A disconnected account, whose
+  token was refused, still goes `graph`: `app/integrations/connections.py` parks the job until a
+  new token is set, and the reviewer is told so.)
 - `api`: other platforms; helpdesks pick approvals up through the API and webhooks.
 """
 
@@ -27,25 +29,30 @@ PUBLISHABLE_PLATFORMS = frozenset({"instagram", "facebook"})
 MODES = ("graph", "manual")
 
 Route = Literal["graph", "manual", "api"]
-# Why an approval went to manual posting: the account's choice, or no working connection.
-ManualReason = Literal["mode", "no_token", "disconnected"]
+# Why: manual by the account's choice or for want of a token; graph but parked (disconnected).
+Reason = Literal["mode", "no_token", "disconnected"]
 
 
-def route(
-    *, session: Session, comment: Comment, settings: Settings
-) -> tuple[Route, ManualReason | None]:
-    """Where an approval of this comment's draft goes, and why when it is manual."""
+def route(*, session: Session, comment: Comment, settings: Settings) -> tuple[Route, Reason | None]:
+    """Where an approval of this comment's draft goes, and why when it is not plain."""
     account = find_account(session=session, name=comment.account)
     if account is not None and account.publishing_mode == "manual":
         return "manual", "mode"
     if comment.platform not in PUBLISHABLE_PLATFORMS:
         return "api", None
-    if account is not None and account.connection_state == "disconnected":
-        return "manual", "disconnected"
-    from app.integrations.meta import page_token  # late: meta imports the comments domain
+    # Late: integrations imports the comments domain, which imports this module.
+    from app.integrations import connections
 
-    if not page_token(settings, comment):
+    access = connections.meta_access(
+        session=session,
+        settings=settings,
+        account=comment.account,
+        entry_id=str((comment.extra or {}).get("meta_entry_id") or ""),
+    )
+    if not access.target.token:
         return "manual", "no_token"
+    if not access.connected:
+        return "graph", "disconnected"
     return "graph", None
 
 

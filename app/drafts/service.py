@@ -281,7 +281,7 @@ class Approval:
     draft: Draft
     comment: Comment
     route: publishing.Route
-    manual_reason: publishing.ManualReason | None
+    reason: publishing.Reason | None
     undo_seconds: float
 
 
@@ -324,7 +324,7 @@ def approve(
     )
     details: dict[str, Any] = {"action": draft.action, "edited": edited, "route": where}
     if why:
-        details["manual_reason"] = why
+        details["route_reason"] = why
     if edited:
         details["diff"] = text_diff(before, final_text)
     audit.record(
@@ -450,7 +450,7 @@ def retry(*, session: Session, draft_id: int, actor: str, settings: Settings) ->
         comment_id=comment.id,
         draft_id=draft.id,
         account=comment.account,
-        details={"route": where, "manual_reason": why},
+        details={"route": where, "route_reason": why},
     )
     if where == "graph":
         publishing.release_publication(session=session, draft=draft)

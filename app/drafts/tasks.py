@@ -1,8 +1,8 @@
 """Background work of drafts: publishing approved drafts on Meta (`reply.publish`, `comment.hide`).
 
-Failures that a retry can fix (5xx, 429, timeouts) raise, so the worker retries with backoff;
-failures that it cannot (4xx, missing configuration) raise `PermanentJobError`. When a publish
-job gives up, its draft becomes `failed` with the error, and the audit trail says so.
+Where a reply goes and how Graph failures are handled (retries, pacing, parking while the
+account is disconnected) is in `app/integrations/publisher.py` and `meta.py`. When a publish job
+gives up, its draft becomes `failed` with the error, and the audit trail says so.
 """
 
 from __future__ import annotations
@@ -14,10 +14,18 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app import events
-from app.accounts import service as accounts
 from app.audit import service as audit
 from app.drafts.service import draft_event
-from app.integrations.meta import GraphClient, GraphError, own_ids, page_token
+from app.integrations import connections, publisher
+from app.integrations.meta import (
+    TRANSIENT,
+    GraphClient,
+    GraphError,
+    ReplyPlace,
+    facebook_place,
+    instagram_place,
+    own_ids,
+)
 from app.outbox.jobs import ATTEMPT_KEY, JobContext
 from app.outbox.service import PermanentJobError
 from app.tables import Comment, Draft, Job, utcnow
@@ -52,30 +60,6 @@ def _ready(draft: Draft, comment: Comment) -> dict[str, Any] | None:
     return None
 
 
-def _token(ctx: JobContext, comment: Comment) -> str:
-    token = page_token(ctx.settings, comment)
-    if not token:
-        raise PermanentJobError(f"no Meta page token configured for account '{comment.account}'")
-    return token
-
-
-def _graph_call(fn: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(**kwargs)
-    except GraphError as exc:
-        if exc.transient:
-            raise
-        raise PermanentJobError(str(exc)) from exc
-
-
-# Failures that mean the account's token is missing, expired or refused (Graph code 190).
-TOKEN_ERRORS = ("no Meta page token", "(code 190)", "Graph API 401")
-
-
-def is_token_error(error: str | None) -> bool:
-    return bool(error) and any(marker in (error or "") for marker in TOKEN_ERRORS)
-
-
 def _mark_posted(session: Session, draft: Draft, posted_id: str) -> None:
     now = utcnow()
     result = session.exec(
@@ -93,36 +77,79 @@ def _mark_posted(session: Session, draft: Draft, posted_id: str) -> None:
     if result.rowcount != 1:  # pragma: no cover - the draft lock / job claim prevent this
         raise PermanentJobError(f"draft {draft.id} changed while publishing")
     session.refresh(draft)
-    comment = session.get(Comment, draft.comment_id)
-    if comment is not None:  # the token works: a disconnected banner can go
-        accounts.mark_connected(session=session, name=comment.account, actor=ACTOR)
+
+
+def _meta(
+    session: Session, ctx: JobContext, comment: Comment, *, counts_reply: bool
+) -> tuple[connections.MetaAccess, GraphClient]:
+    access = connections.meta_access(
+        session=session,
+        settings=ctx.settings,
+        account=comment.account,
+        entry_id=str((comment.extra or {}).get("meta_entry_id") or ""),
+    )
+    publisher.check_ready(
+        session=session, access=access, now=ctx.clock(), counts_reply=counts_reply
+    )
+    return access, GraphClient(ctx.http, access.target, timeout=ctx.settings.http_timeout_seconds)
+
+
+def _reply_place(client: GraphClient, comment: Comment) -> ReplyPlace:
+    if comment.platform == "instagram":
+        return instagram_place(comment)
+    node = None
+    if comment.parent_id:
+        # A reply to a reply cannot take replies: read `can_comment` to know where to post.
+        node = client.read(comment.external_id, fields="can_comment,parent{id}")
+    return facebook_place(comment, node)
 
 
 def publish_reply(session: Session, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
-    """Job: post an approved reply under the citizen's comment (once)."""
+    """Job: post an approved reply in the comment's thread (once)."""
     draft, comment = _load(session, payload)
     done = _ready(draft, comment)
     if done is not None:
         return done
     if not draft.text:
         raise PermanentJobError("approved draft has no text")
-    client = GraphClient(ctx.http, ctx.settings)
-    target = {
-        "platform": comment.platform,
-        "comment_id": comment.external_id,
-        "message": draft.text,
-        "token": _token(ctx, comment),
-    }
-    posted_id = None
-    if int(payload.get(ATTEMPT_KEY) or 1) > 1:
-        # An earlier attempt may have posted before it timed out or its process died.
-        own = own_ids(ctx.settings, comment)
-        posted_id = _graph_call(client.find_reply, **target, own_ids=own)
-    found = posted_id is not None
-    if posted_id is None:
-        posted_id = _graph_call(client.reply, **target)
+    if comment.platform == "instagram" and comment.hidden_at and not publisher.is_mention(comment):
+        raise PermanentJobError("Instagram does not accept replies to hidden comments")
+    access, client = _meta(session, ctx, comment, counts_reply=True)
+    own = own_ids(ctx.settings, comment)
+    text = draft.text
+    # An earlier attempt may have posted before it timed out, failed with a 5xx, or its process
+    # died: then look where the reply goes before posting again. A throttling or request error
+    # is Meta refusing the post, so the next try posts without looking.
+    uncertain = int(payload.get(ATTEMPT_KEY) or 1) > 1
+
+    def attempt(_: int) -> tuple[str, bool, ReplyPlace]:
+        nonlocal uncertain
+        place = _reply_place(client, comment)
+        message = place.message(text)
+        if uncertain:
+            found = client.find_reply(
+                path=place.lookup, text_field=place.text_field, message=message, own_ids=own
+            )
+            if found is not None:
+                return found, True, place
+        try:
+            posted = client.post_reply(path=place.path, message=message, extra=place.extra)
+        except GraphError as exc:
+            uncertain = uncertain or exc.kind == TRANSIENT
+            raise
+        return posted, False, place
+
+    posted_id, found, place = publisher.call_graph(
+        attempt,
+        session=session,
+        settings=ctx.settings,
+        access=access,
+        client=client,
+        now=ctx.clock(),
+        sleep=ctx.sleep,
+    )
     _mark_posted(session, draft, posted_id)
-    details = {"platform": comment.platform, "posted_external_id": posted_id}
+    details = {"platform": comment.platform, "posted_external_id": posted_id, "to": place.path}
     audit.record(
         session=session,
         actor=ACTOR,
@@ -135,20 +162,24 @@ def publish_reply(session: Session, payload: dict[str, Any], ctx: JobContext) ->
     data = draft_event(draft, comment) | {"posted_external_id": posted_id}
     events.emit(session=session, event="reply.posted", data=data)
     log.info("reply.posted draft=%s platform=%s found=%s", draft.id, comment.platform, found)
-    return {"posted_external_id": posted_id, "found_earlier_attempt": found}
+    return {"posted_external_id": posted_id, "found_earlier_attempt": found, "to": place.path}
 
 
 def hide_comment(session: Session, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
-    """Job: hide a spam comment on the platform (once)."""
+    """Job: hide a spam comment on the platform (once; hiding again is harmless)."""
     draft, comment = _load(session, payload)
     done = _ready(draft, comment)
     if done is not None:
         return done
-    _graph_call(
-        GraphClient(ctx.http, ctx.settings).hide,
-        platform=comment.platform,
-        comment_id=comment.external_id,
-        token=_token(ctx, comment),
+    access, client = _meta(session, ctx, comment, counts_reply=False)
+    publisher.call_graph(
+        lambda _: client.hide(platform=comment.platform, comment_id=comment.external_id),
+        session=session,
+        settings=ctx.settings,
+        access=access,
+        client=client,
+        now=ctx.clock(),
+        sleep=ctx.sleep,
     )
     _mark_posted(session, draft, comment.external_id)
     comment.hidden_at = utcnow()
@@ -177,8 +208,6 @@ def publish_failed(session: Session, job: Job, ctx: JobContext) -> None:
     draft.version += 1
     session.add(draft)
     comment = session.get(Comment, draft.comment_id)
-    if comment is not None and is_token_error(error):
-        accounts.mark_disconnected(session=session, name=comment.account, error=error)
     audit.record(
         session=session,
         actor=ACTOR,

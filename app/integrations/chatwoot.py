@@ -126,15 +126,21 @@ class ChatwootError(Exception):
 
 
 class ChatwootClient:
-    """Application API calls with the `api_access_token` header."""
+    """Application API calls with the `api_access_token` header (a user's or an agent bot's).
 
-    def __init__(self, http: httpx.Client, settings: Settings) -> None:
-        if not settings.chatwoot_url:
+    Endpoints as in Chatwoot's source: `conversations/{id}/messages` (private notes),
+    `conversations/{id}/labels` (LabelConcern: POST replaces the list and answers the labels the
+    conversation now has) and `conversations/{id}/toggle_status` (an agent bot moving a `pending`
+    conversation to `open` hands it over to the agents).
+    """
+
+    def __init__(self, http: httpx.Client, *, url: str, token: str, timeout: float) -> None:
+        if not url:
             raise ChatwootError("TANGGAP_CHATWOOT_URL is not set", status=None, transient=False)
         self.http = http
-        self.base = settings.chatwoot_url.rstrip("/")
-        self.token = settings.chatwoot_api_token.get_secret_value()
-        self.timeout = settings.http_timeout_seconds
+        self.base = url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
 
     def _conversation(self, account_id: str, conversation_id: str) -> str:
         return f"{self.base}/api/v1/accounts/{account_id}/conversations/{conversation_id}"
@@ -149,13 +155,26 @@ class ChatwootClient:
         return _id(body.get("id")) if isinstance(body, dict) else None
 
     def add_labels(self, *, account_id: str, conversation_id: str, labels: list[str]) -> list[str]:
-        """Merge labels into the conversation's (the API replaces the whole list)."""
+        """Merge labels into the conversation's (the API replaces the whole list); returns the
+        labels Chatwoot says the conversation has now."""
         url = self._conversation(account_id, conversation_id) + "/labels"
         current = self._call("GET", url)
         existing = current.get("payload") if isinstance(current, dict) else None
         merged = list(dict.fromkeys([*(existing or []), *labels]))
-        self._call("POST", url, json={"labels": merged})
-        return merged
+        answer = self._call("POST", url, json={"labels": merged})
+        stored = answer.get("payload") if isinstance(answer, dict) else None
+        return [str(label) for label in stored] if isinstance(stored, list) else []
+
+    def set_status(self, *, account_id: str, conversation_id: str, status: str) -> str | None:
+        """`toggle_status` with an explicit status; returns the status Chatwoot reports."""
+        body = self._call(
+            "POST",
+            self._conversation(account_id, conversation_id) + "/toggle_status",
+            json={"status": status},
+        )
+        payload = body.get("payload") if isinstance(body, dict) else None
+        current = payload.get("current_status") if isinstance(payload, dict) else None
+        return str(current) if current is not None else None
 
     def _call(self, method: str, url: str, json: Any = None) -> Any:
         try:

@@ -1,14 +1,17 @@
-"""CLI: `tanggap import` and `tanggap export`."""
+"""CLI: `tanggap import`, `tanggap export` and `tanggap connection`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from typing import Any
 
-from app.config import get_settings
+from sqlmodel import Session
+
+from app.config import Settings, get_settings
 from app.db import make_engine, session_scope
-from app.integrations import transfer
+from app.integrations import connections, transfer
 
 
 def import_file(args: argparse.Namespace) -> int:
@@ -52,4 +55,47 @@ def export(args: argparse.Namespace) -> int:
         for chunk in chunks:
             fh.write(chunk)
     print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def set_connection(
+    *, session: Session, settings: Settings, account: str, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """Apply connection changes as the CLI; returns the admin's (masked) view."""
+    if not changes:
+        return connections.view(session=session, settings=settings, account=account)
+    return connections.put(
+        session=session, settings=settings, account=account, changes=changes, actor="cli:connection"
+    )
+
+
+def connection(args: argparse.Namespace) -> int:
+    """Show an account's connection, or change it; secrets are read from stdin."""
+    settings = get_settings()
+    changes: dict[str, Any] = {}
+    if args.meta_token_stdin and args.chatwoot_token_stdin:
+        print("read one secret from stdin at a time", file=sys.stderr)
+        return 2
+    if args.meta_token_stdin:
+        changes["meta_token"] = sys.stdin.readline().strip()
+    if args.reconnect:
+        changes["reconnect"] = True
+    if args.chatwoot_token_stdin:
+        changes["chatwoot_token"] = sys.stdin.readline().strip()
+    for name, key in (
+        ("graph_host", "meta_graph_host"),
+        ("graph_version", "meta_graph_version"),
+        ("chatwoot_url", "chatwoot_url"),
+        ("chatwoot_handoff", "chatwoot_handoff"),
+    ):
+        if getattr(args, name) is not None:
+            changes[key] = getattr(args, name)
+    if any(not changes[k] for k in ("meta_token", "chatwoot_token") if k in changes):
+        print("empty token on stdin", file=sys.stderr)
+        return 2
+    with session_scope(make_engine(settings.database_url)) as session:
+        view = set_connection(
+            session=session, settings=settings, account=args.account, changes=changes
+        )
+    print(json.dumps(view, ensure_ascii=False, indent=2, default=str))
     return 0

@@ -11,13 +11,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    Header,
+    Path,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+)
 from fastapi.responses import PlainTextResponse, StreamingResponse
 
+from app.comments.schemas import ACCOUNT_PATTERN
 from app.deps import AdminKey, AnyKey, SessionDep, SettingsDep
 from app.errors import Forbidden, WebhookNotConfigured
-from app.integrations import meta, service, transfer, webhooks
+from app.integrations import connections, meta, service, transfer, webhooks
 from app.integrations.schemas import (
+    ConnectionList,
+    ConnectionPublic,
+    ConnectionUpdate,
     DeliveryPage,
     DeliveryPublic,
     ImportResult,
@@ -195,6 +210,49 @@ def redeliver_webhook(
         session=session, subscription_id=subscription_id, delivery_id=delivery_id
     )
     return DeliveryPublic.model_validate(delivery, from_attributes=True)
+
+
+# --- account connections ---------------------------------------------------------------------
+
+connections_router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
+ConnectionAccount = Annotated[str, Path(pattern=ACCOUNT_PATTERN)]
+
+
+@connections_router.get("/connections", response_model=ConnectionList)
+def list_connections(session: SessionDep, settings: SettingsDep, _: AdminKey) -> ConnectionList:
+    """Accounts with their own connection settings or state, disconnected ones first."""
+    views = connections.list_views(session=session, settings=settings)
+    return ConnectionList(items=[ConnectionPublic.model_validate(v) for v in views])
+
+
+@connections_router.get("/{name}/connection", response_model=ConnectionPublic)
+def get_connection(
+    name: ConnectionAccount, session: SessionDep, settings: SettingsDep, _: AdminKey
+) -> ConnectionPublic:
+    """How the account reaches Meta and Chatwoot (state, host, version; secrets masked)."""
+    return ConnectionPublic.model_validate(
+        connections.view(session=session, settings=settings, account=name)
+    )
+
+
+@connections_router.put("/{name}/connection", response_model=ConnectionPublic)
+def put_connection(
+    name: ConnectionAccount,
+    body: ConnectionUpdate,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: AdminKey,
+) -> ConnectionPublic:
+    """Set a token, Graph host/version or Chatwoot settings; a new token resumes parked jobs."""
+    return ConnectionPublic.model_validate(
+        connections.put(
+            session=session,
+            settings=settings,
+            account=name,
+            changes=body.model_dump(exclude_unset=True),
+            actor=principal.actor,
+        )
+    )
 
 
 # --- import and export -------------------------------------------------------------------------

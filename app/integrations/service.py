@@ -13,11 +13,14 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from app.audit import service as audit
 from app.comments import service as comments
 from app.config import Settings
 from app.errors import AppError, BadRequest
 from app.integrations import chatwoot, meta
-from app.tables import Comment
+from app.outbox import service as outbox
+from app.outbox.jobs import JobKind
+from app.tables import Comment, utcnow
 
 
 @dataclass
@@ -28,6 +31,8 @@ class Receipt:
     duplicates: list[int] = field(default_factory=list)
     edited: list[int] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
+    hidden: list[int] = field(default_factory=list)
+    mentions: int = 0
     skipped: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -36,6 +41,8 @@ class Receipt:
             "duplicates": len(self.duplicates),
             "edited": len(self.edited),
             "removed": len(self.removed),
+            "hidden": len(self.hidden),
+            "mentions": self.mentions,
             "skipped": len(self.skipped),
             "comment_ids": self.stored,
         }
@@ -108,6 +115,40 @@ def receive_meta(
         ):
             continue
         receipt.removed.append(row.id)  # type: ignore[arg-type]
+    for platform, external_id, hide in [
+        *((p, e, True) for p, e in changes.hidden),
+        *((p, e, False) for p, e in changes.unhidden),
+    ]:
+        row = _existing(session, platform, external_id)
+        if row is None or (row.hidden_at is not None) == hide:
+            continue
+        row.hidden_at = utcnow() if hide else None
+        session.add(row)
+        audit.record(
+            session=session,
+            actor="webhook:meta",
+            action="comment.hidden_on_platform" if hide else "comment.unhidden_on_platform",
+            comment_id=row.id,
+            account=row.account,
+            details={"platform": platform, "external_id": external_id},
+        )
+        receipt.hidden.append(row.id)  # type: ignore[arg-type]
+    for mention in changes.mentions:
+        # The webhook has no text: the `meta.mention` job reads the comment, then ingests it.
+        if _existing(session, "instagram", mention.comment_id) is not None:
+            continue
+        outbox.enqueue(
+            session=session,
+            kind=JobKind.META_MENTION,
+            payload={
+                "entry_id": mention.entry_id,
+                "comment_id": mention.comment_id,
+                "media_id": mention.media_id,
+                "account": mention.account or settings.default_account,
+            },
+            dedupe_key=f"meta.mention:{mention.comment_id}",
+        )
+        receipt.mentions += 1
     session.commit()
     receipt.stored, receipt.duplicates = _store(
         session=session, items=new, source="meta", settings=settings

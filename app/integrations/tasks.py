@@ -12,7 +12,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
-from app.integrations import chatwoot, webhooks
+from app.comments import service as comments
+from app.integrations import chatwoot, connections, meta, publisher, webhooks
+from app.integrations.meta import GraphClient
 from app.outbox import service as outbox
 from app.outbox.jobs import JobContext, JobKind
 from app.outbox.service import PermanentJobError
@@ -81,16 +83,16 @@ def chatwoot_note(session: Session, payload: dict[str, Any], ctx: JobContext) ->
             .where(Draft.status != "superseded")
             .order_by(col(Draft.id).desc())
         ).first()
+    access = connections.chatwoot_access(
+        session=session, settings=ctx.settings, account=comment.account
+    )
+    first = not payload.get("draft_id")
     try:
-        client = chatwoot.ChatwootClient(ctx.http, ctx.settings)
-        # Labels first: merging them again on a retry is harmless, a second note is not.
-        labels: list[str] = []
-        if ctx.settings.chatwoot_labels and not payload.get("draft_id"):
-            labels = client.add_labels(
-                account_id=ids["account_id"],
-                conversation_id=ids["conversation_id"],
-                labels=chatwoot.labels_for(comment),
-            )
+        client = chatwoot.ChatwootClient(
+            ctx.http, url=access.url, token=access.token, timeout=ctx.settings.http_timeout_seconds
+        )
+        # The note first: it is what the agents need. Labels and the hand-off come after it and
+        # are best effort, so their failure can never hold the note back or post it twice.
         note_id = client.post_note(
             account_id=ids["account_id"],
             conversation_id=ids["conversation_id"],
@@ -100,6 +102,27 @@ def chatwoot_note(session: Session, payload: dict[str, Any], ctx: JobContext) ->
         if exc.transient:
             raise
         raise PermanentJobError(str(exc)) from exc
+    details: dict[str, Any] = {"note_id": note_id, **ids}
+    if access.labels and first:
+        details["labels"] = _best_effort(
+            session,
+            comment,
+            "labels",
+            lambda: client.add_labels(
+                account_id=ids["account_id"],
+                conversation_id=ids["conversation_id"],
+                labels=chatwoot.labels_for(comment),
+            ),
+        )
+    if access.handoff == "open" and first:
+        details["status"] = _best_effort(
+            session,
+            comment,
+            "handoff",
+            lambda: client.set_status(
+                account_id=ids["account_id"], conversation_id=ids["conversation_id"], status="open"
+            ),
+        )
     audit.record(
         session=session,
         actor="system:chatwoot",
@@ -107,6 +130,67 @@ def chatwoot_note(session: Session, payload: dict[str, Any], ctx: JobContext) ->
         comment_id=comment.id,
         draft_id=draft.id if draft else None,
         account=comment.account,
-        details={"note_id": note_id, "labels": labels, **ids},
+        details=details,
     )
-    return {"note_id": note_id, "labels": labels}
+    return {k: details.get(k) for k in ("note_id", "labels", "status") if k in details}
+
+
+def _best_effort(session: Session, comment: Comment, step: str, call: Any) -> Any:
+    """Run a follow-up Chatwoot call; a failure is logged and audited, never raised."""
+    try:
+        return call()
+    except chatwoot.ChatwootError as exc:
+        log.warning("chatwoot.%s_failed comment=%s status=%s", step, comment.id, exc.status)
+        audit.record(
+            session=session,
+            actor="system:chatwoot",
+            action=f"chatwoot.{step}_failed",
+            comment_id=comment.id,
+            account=comment.account,
+            details={"status": exc.status, "error": str(exc)[:300]},
+        )
+        return None
+
+
+def read_mention(session: Session, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Job: read a comment that @mentions the account (the webhook has no text) and ingest it."""
+    entry_id, comment_id = str(payload["entry_id"]), str(payload["comment_id"])
+    account = str(payload.get("account") or ctx.settings.default_account)
+    access = connections.meta_access(
+        session=session, settings=ctx.settings, account=account, entry_id=entry_id
+    )
+    publisher.check_ready(session=session, access=access, now=ctx.clock(), counts_reply=False)
+    client = GraphClient(ctx.http, access.target, timeout=ctx.settings.http_timeout_seconds)
+    # Mentions guide: GET /{ig-user-id}?fields=mentioned_comment.comment_id({id}){fields}
+    fields = f"mentioned_comment.comment_id({comment_id}){{id,text,username,timestamp,media{{id}}}}"
+    body = publisher.call_graph(
+        lambda _: client.read(entry_id, fields=fields),
+        session=session,
+        settings=ctx.settings,
+        access=access,
+        client=client,
+        now=ctx.clock(),
+        sleep=ctx.sleep,
+    )
+    found = body.get("mentioned_comment")
+    item = meta.mention_comment(
+        found if isinstance(found, dict) else {},
+        entry_id=entry_id,
+        comment_id=comment_id,
+        media_id=payload.get("media_id"),
+        account=account,
+        settings=ctx.settings,
+    )
+    if isinstance(item, str):
+        return {"skipped": item}
+    results = comments.ingest(
+        session=session,
+        items=[item],
+        source="meta",
+        actor="webhook:meta",
+        settings=ctx.settings,
+        classifier=None,
+        drafter=None,
+        inline=False,
+    )
+    return {"comment_id": results[0].comment.id, "created": results[0].created}

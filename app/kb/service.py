@@ -219,14 +219,16 @@ def seed_demo(
     except KbFormatError as exc:
         raise ValidationFailed(str(exc)) from exc
     data = file.account or {}
+    new = find_account(session=session, name=DEMO_ACCOUNT) is None
     upsert_account(
         session=session,
         name=DEMO_ACCOUNT,
         institution_name=str(data.get("institution_name") or DEMO_ACCOUNT),
         channels=dict(data.get("channels") or {}),
         preferences=dict(data.get("preferences") or {}),
-        # The demo has no Meta token: its admins copy approved replies by hand.
-        publishing_mode=str(data.get("publishing_mode") or "manual"),
+        # The demo has no Meta token: its admins copy approved replies by hand (set once, so a
+        # later seed keeps what an admin chose on /accounts).
+        publishing_mode=str(data.get("publishing_mode") or "manual") if new else None,
     )
     result = _import(session=session, account=DEMO_ACCOUNT, file=file, create_account=False)
     if result.created or result.updated:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -14,7 +16,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.drafting.drafter import Drafter
 from app.nlp.classifier import Classifier
-from app.tables import Job
+from app.tables import Job, utcnow
 
 
 class JobKind(StrEnum):
@@ -26,6 +28,7 @@ class JobKind(StrEnum):
     EVENT_DISPATCH = "event.dispatch"
     WEBHOOK_DELIVER = "webhook.deliver"
     CHATWOOT_NOTE = "chatwoot.note"
+    META_MENTION = "meta.mention"
 
 
 @dataclass
@@ -38,6 +41,9 @@ class JobContext:
     drafter: Drafter | None
     http: httpx.Client
     extra: dict[str, Any] = field(default_factory=dict)
+    # Injected so tests can move time instead of waiting for it.
+    clock: Callable[[], datetime] = utcnow
+    sleep: Callable[[float], None] = time.sleep
 
 
 # Handlers get the job's payload plus this key: which attempt this is (1 for the first).

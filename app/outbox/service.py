@@ -22,6 +22,18 @@ class PermanentJobError(Exception):
     """A failure that retrying cannot fix (e.g. a 4xx from a platform): the job goes dead now."""
 
 
+class JobDeferred(Exception):
+    """Not now (a rate limit, a paused account): run again at `until`, without using up a try."""
+
+    def __init__(self, reason: str, *, until: datetime) -> None:
+        super().__init__(reason)
+        self.until = until
+
+
+class JobParked(Exception):
+    """Cannot run until a person acts (e.g. sets a new token): wait, unclaimed, for `unpark`."""
+
+
 def enqueue(
     *,
     session: Session,
@@ -52,10 +64,15 @@ def enqueue(
 
 
 def claim(
-    *, session: Session, worker_id: str, limit: int, lease_seconds: float = 300.0
+    *,
+    session: Session,
+    worker_id: str,
+    limit: int,
+    lease_seconds: float = 300.0,
+    now: datetime | None = None,
 ) -> list[Job]:
     """Claim up to `limit` due jobs for this worker; expired leases are taken over."""
-    now = utcnow()
+    now = now or utcnow()
     stale = now - timedelta(seconds=lease_seconds)
     due = ((col(Job.status) == "pending") & (col(Job.run_after) <= now)) | (
         (col(Job.status) == "running") & (col(Job.locked_at) < stale)
@@ -124,6 +141,41 @@ def fail(
         )
     session.add(job)
     return dead
+
+
+def defer(*, session: Session, job: Job, until: datetime, reason: str) -> None:
+    """Put a claimed job back to wait until `until`; the attempt does not count."""
+    job.status = "pending"
+    job.run_after = until
+    job.max_attempts += 1
+    job.locked_at = None
+    job.last_error = reason[:2000]
+    job.updated_at = utcnow()
+    session.add(job)
+
+
+def park(*, session: Session, job: Job, reason: str) -> None:
+    """Set a claimed job aside (status `parked`) until `unpark`; the attempt does not count."""
+    job.status = "parked"
+    job.max_attempts += 1
+    job.locked_at = None
+    job.last_error = reason[:2000]
+    job.updated_at = utcnow()
+    session.add(job)
+
+
+def unpark(*, session: Session, job_ids: list[int]) -> int:
+    """Make parked jobs due now; returns how many were parked."""
+    if not job_ids:
+        return 0
+    now = utcnow()
+    result = session.exec(
+        update(Job)
+        .where(col(Job.id).in_(job_ids))
+        .where(col(Job.status) == "parked")
+        .values(status="pending", run_after=now, updated_at=now)
+    )
+    return int(result.rowcount or 0)
 
 
 def mark_done_if_pending(*, session: Session, dedupe_key: str) -> None:

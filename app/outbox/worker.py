@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.outbox import service as outbox
 from app.outbox.jobs import ATTEMPT_KEY, JobContext
-from app.outbox.service import PermanentJobError
+from app.outbox.service import JobDeferred, JobParked, PermanentJobError
 from app.tables import Job
 from app.tasks import DEAD_HANDLERS, HANDLERS
 
@@ -34,7 +34,10 @@ class Worker:
         settings = self.context.settings
         with Session(self.context.engine, expire_on_commit=False) as session:
             jobs = outbox.claim(
-                session=session, worker_id=self.worker_id, limit=settings.worker_batch_size
+                session=session,
+                worker_id=self.worker_id,
+                limit=settings.worker_batch_size,
+                now=self.context.clock(),
             )
         for job in jobs:
             self._run(job)
@@ -65,6 +68,10 @@ class Worker:
                 session.commit()
                 log.info("job.done kind=%s id=%s", job.kind, job.id)
                 return
+            except (JobDeferred, JobParked) as exc:
+                session.rollback()
+                self._set_aside(job, exc)
+                return
             except Exception as exc:  # a job failure must never kill the worker
                 session.rollback()
                 permanent = isinstance(exc, PermanentJobError)
@@ -83,6 +90,18 @@ class Worker:
             )
             if dead and job.kind in DEAD_HANDLERS:
                 DEAD_HANDLERS[job.kind](session, fresh, self.context)
+            session.commit()
+
+    def _set_aside(self, job: Job, exc: JobDeferred | JobParked) -> None:
+        with Session(self.context.engine, expire_on_commit=False) as session:
+            fresh = session.get(Job, job.id)
+            assert fresh is not None
+            if isinstance(exc, JobDeferred):
+                outbox.defer(session=session, job=fresh, until=exc.until, reason=str(exc))
+                log.info("job.deferred kind=%s id=%s until=%s", job.kind, job.id, exc.until)
+            else:
+                outbox.park(session=session, job=fresh, reason=str(exc))
+                log.warning("job.parked kind=%s id=%s reason=%s", job.kind, job.id, exc)
             session.commit()
 
     def start(self) -> None:

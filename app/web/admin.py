@@ -11,6 +11,7 @@ from app.accounts import service as accounts_service
 from app.deps import SessionDep
 from app.drafts.publishing import MODES
 from app.errors import AppError
+from app.integrations import connections
 from app.security import Principal
 from app.users import service as users_service
 from app.web.messages import friendly
@@ -42,7 +43,8 @@ async def not_admin_page(request: Request, _: Exception) -> Response:
 def accounts_page(request: Request, user: WebAdmin, session: SessionDep) -> Response:
     """Every account: channels, remit, default tone, publishing mode and connection state."""
     rows = accounts_service.list_accounts(session=session)
-    return render(request, "accounts.html", {"accounts": rows, "modes": MODES})
+    states = {a.name: connections.state_of(session=session, account=a.name) for a in rows}
+    return render(request, "accounts.html", {"accounts": rows, "states": states, "modes": MODES})
 
 
 @router.post("/accounts/{name}/mode", dependencies=[Csrf])
@@ -67,12 +69,26 @@ def set_mode(
 
 @router.post("/accounts/{name}/connected", dependencies=[Csrf])
 def mark_connected(request: Request, name: str, user: WebAdmin, session: SessionDep) -> Response:
-    """After the token was renewed: the banner goes, approvals post automatically again."""
-    if accounts_service.mark_connected(session=session, name=name, actor=user.actor):
-        session.commit()
-        flash(request, "ok", f"Akun {name} ditandai tersambung lagi.")
-    else:
+    """The token in the settings was replaced: reconnect, and the parked jobs run again.
+
+    (A new token of the account's own is set with `PUT /api/v1/accounts/{name}`.)
+    """
+    if connections.state_of(session=session, account=name)[0] != connections.DISCONNECTED:
         flash(request, "info", f"Akun {name} memang tidak terputus.")
+        return back("/accounts")
+    try:
+        _, resumed = connections.update(
+            session=session, account=name, changes={"reconnect": True}, actor=user.actor
+        )
+        session.commit()
+    except AppError as exc:
+        flash(request, "error", friendly(exc))
+        return back("/accounts")
+    flash(
+        request,
+        "ok",
+        f"Akun {name} tersambung lagi; {len(resumed)} kiriman yang tertahan dilanjutkan.",
+    )
     return back("/accounts")
 
 

@@ -104,7 +104,7 @@ TECH_DETAIL_KEYS = frozenset(
         "posted_external_id",
         "new_draft_id",
         "flags",
-        "manual_reason",
+        "route_reason",
         "found_earlier_attempt",
     }
 )

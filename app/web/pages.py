@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from app.accounts import service as accounts_service
+from app.integrations import connections
 from app.security import Principal
 from app.tables import Draft
 from app.web import format as fmt
@@ -83,7 +83,8 @@ class StatusBar:
 
 def status_bar(engine: Engine) -> StatusBar:
     with Session(engine) as db:
-        broken = accounts_service.disconnected_accounts(session=db)
+        names = connections.disconnected_accounts(session=db)
+        broken = [(name, connections.state_of(session=db, account=name)[1]) for name in names]
         counts = dict(
             db.exec(
                 select(Draft.status, func.count())
@@ -92,7 +93,7 @@ def status_bar(engine: Engine) -> StatusBar:
             ).all()
         )
     return StatusBar(
-        disconnected=[(a.name, a.connection_error) for a in broken],
+        disconnected=broken,
         failed=int(counts.get("failed", 0)),
         ready=int(counts.get("ready_to_post", 0)),
     )

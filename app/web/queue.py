@@ -105,17 +105,22 @@ def approved_message(done: drafts_service.Approval, settings: Settings) -> str:
     d, c = done.draft, done.comment
     platform = fmt.PLATFORM_LABELS.get(c.platform, c.platform)
     reply = d.action == "reply"
+    if done.route == "graph" and done.reason == "disconnected":
+        what = "Balasan disetujui" if reply else "Penyembunyian disetujui"
+        return (
+            f"{what}, tapi sambungan akun {c.account} ke {platform} terputus: akan dikirim "
+            "otomatis setelah admin memperbarui tokennya."
+        )
     if done.route == "graph":
         what = "Balasan disetujui dan akan dikirim" if reply else "Komentar akan disembunyikan"
         return f"{what} ke {platform} dalam {settings.publish_delay_seconds:.0f} detik."
     if done.route == "manual":
         what = "Balasan disetujui" if reply else "Penyembunyian disetujui"
-        why = {
-            "no_token": f", tapi akun {c.account} belum tersambung ke {platform}, "
-            "jadi kirim manual",
-            "disconnected": f", tapi sambungan akun {c.account} ke {platform} terputus, "
-            "jadi kirim manual",
-        }.get(done.manual_reason or "", " dan siap dikirim")
+        why = (
+            f", tapi akun {c.account} belum tersambung ke {platform}, jadi kirim manual"
+            if done.reason == "no_token"
+            else " dan siap dikirim"
+        )
         how = (
             f"salin di tab Siap dikirim, tempel di {platform}, lalu klik Tandai sudah dibalas."
             if reply

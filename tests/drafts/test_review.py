@@ -94,7 +94,7 @@ def test_approve_as_drafted(client, make_key, engine):
     with Session(engine) as s:
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "draft.approved")).one()
         assert event.details["edited"] is False
-        assert (event.details["route"], event.details["manual_reason"]) == ("manual", "no_token")
+        assert (event.details["route"], event.details["route_reason"]) == ("manual", "no_token")
         assert s.exec(select(Job).where(Job.kind == "reply.publish")).all() == []
 
 

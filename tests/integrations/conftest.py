@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -18,6 +19,7 @@ from app.config import Settings
 from app.drafting.drafter import load_drafter
 from app.nlp.keyword import KeywordClassifier
 from app.outbox.worker import JobContext, Worker
+from app.tables import utcnow
 from tests.integrations.fakes import ChatwootState, FakeServer, GraphState, ok_responder
 
 APP_SECRET = "meta-app-secret-for-tests"
@@ -29,7 +31,7 @@ IG_ID = "17841400000000"
 
 @pytest.fixture
 def graph() -> Iterator[FakeServer]:
-    server = FakeServer(GraphState(owner_id=PAGE_ID)).start()
+    server = FakeServer(GraphState(owner_id=PAGE_ID, app_secret=APP_SECRET)).start()
     yield server
     server.stop()
 
@@ -88,9 +90,38 @@ def iclient(make_app: Callable[[Settings], Any], isettings: Settings) -> Iterato
         yield c
 
 
+class FakeClock:
+    """The worker's clock and sleep: real time plus an offset; `sleep` and `advance` move the
+    offset on instead of waiting."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+        self.sleeps: list[float] = []
+
+    @property
+    def now(self) -> datetime:
+        return utcnow() + self.offset
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.offset += timedelta(seconds=seconds)
+
+    def advance(self, seconds: float) -> None:
+        self.offset += timedelta(seconds=seconds)
+
+
 @pytest.fixture
-def make_worker(engine: Engine) -> Iterator[Callable[[Settings], Worker]]:
-    """`make_worker(settings)`: a fresh worker (a new process, as far as the DB can tell)."""
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def make_worker(engine: Engine, clock: FakeClock) -> Iterator[Callable[..., Worker]]:
+    """`make_worker(settings)`: a fresh worker (a new process, as far as the DB can tell), on
+    the test's fake clock, so nothing really waits."""
     clients: list[httpx.Client] = []
 
     def make(s: Settings) -> Worker:
@@ -103,6 +134,8 @@ def make_worker(engine: Engine) -> Iterator[Callable[[Settings], Worker]]:
                 classifier=KeywordClassifier(),
                 drafter=load_drafter(s),
                 http=http,
+                clock=clock,
+                sleep=clock.sleep,
             )
         )
 
@@ -126,7 +159,24 @@ def meta_headers(body: bytes, secret: str = APP_SECRET) -> dict[str, str]:
     return {"X-Hub-Signature-256": f"sha256={digest}", "Content-Type": "application/json"}
 
 
-def ig_payload(comment_id: str, text: str, *, username: str = "warga01", user_id: str = "555"):
+def ig_payload(
+    comment_id: str,
+    text: str,
+    *,
+    username: str = "warga01",
+    user_id: str = "555",
+    parent_id: str | None = None,
+):
+    # Instagram webhook reference (developers.facebook.com/docs/graph-api/webhooks/reference/
+    # instagram, `comments` field): `parent_id` is set when the comment replies to another one.
+    value = {
+        "from": {"id": user_id, "username": username},
+        "media": {"id": "media-1", "media_product_type": "FEED"},
+        "id": comment_id,
+        "text": text,
+    }
+    if parent_id is not None:
+        value["parent_id"] = parent_id
     return {
         "object": "instagram",
         "entry": [
@@ -136,12 +186,7 @@ def ig_payload(comment_id: str, text: str, *, username: str = "warga01", user_id
                 "changes": [
                     {
                         "field": "comments",
-                        "value": {
-                            "from": {"id": user_id, "username": username},
-                            "media": {"id": "media-1", "media_product_type": "FEED"},
-                            "id": comment_id,
-                            "text": text,
-                        },
+                        "value": value,
                     }
                 ],
             }
@@ -149,7 +194,16 @@ def ig_payload(comment_id: str, text: str, *, username: str = "warga01", user_id
     }
 
 
-def fb_change(comment_id: str, text: str, *, verb: str = "add", from_id: str = "777") -> dict:
+def fb_change(
+    comment_id: str,
+    text: str,
+    *,
+    verb: str = "add",
+    from_id: str = "777",
+    parent_id: str | None = None,
+) -> dict:
+    # Page `feed` webhook reference: a top-level comment's parent_id is the post, a reply's
+    # parent_id is the comment it answers.
     return {
         "field": "feed",
         "value": {
@@ -158,7 +212,7 @@ def fb_change(comment_id: str, text: str, *, verb: str = "add", from_id: str = "
             "verb": verb,
             "post_id": f"{PAGE_ID}_post1",
             "comment_id": comment_id,
-            "parent_id": f"{PAGE_ID}_post1",
+            "parent_id": parent_id or f"{PAGE_ID}_post1",
             "message": text,
             "created_time": 1700000100,
         },

@@ -106,7 +106,86 @@ def test_chatwoot_outage_is_retried(iclient, engine, chatwoot, iworker):
     r = iclient.post("/webhooks/chatwoot", json=_message(7, "Bagaimana cara urus akta lahir?"))
     assert r.json()["stored"] == 1
     iworker.drain()
-    assert len(chatwoot.posts(r".*/messages")) == 1
+    # The note goes first: two 502s (nothing written), then the one note.
+    assert len(chatwoot.posts(r".*/messages")) == 3
     with Session(engine) as db:
         job = db.exec(select(Job).where(Job.kind == "chatwoot.note")).one()
         assert job.status == "done" and job.attempts == 3
+        assert job.result["note_id"] == "1001"
+
+
+def _ingest(client, engine, message: dict) -> None:
+    r = client.post("/webhooks/chatwoot", json=message)
+    assert r.status_code == 200 and r.json()["stored"] == 1, r.text
+
+
+def test_label_401_for_a_bot_token_still_posts_the_note(
+    engine, chatwoot, make_app, make_worker, isettings
+):
+    chatwoot.responder.bot_tokens.add("cw-token")
+    with TestClient(make_app(isettings)) as c:
+        _ingest(c, engine, _message(11, "Jalan di depan rumah rusak parah, tolong diperbaiki"))
+    make_worker(isettings).drain()
+    assert len(chatwoot.posts(r".*/messages")) == 1
+    with Session(engine) as db:
+        job = db.exec(select(Job).where(Job.kind == "chatwoot.note")).one()
+        assert job.status == "done" and job.result["labels"] is None
+        actions = {a.action: a for a in db.exec(select(AuditEvent))}
+        assert actions["chatwoot.labels_failed"].details["status"] == 401
+        assert actions["chatwoot.note_posted"].details["labels"] is None
+
+
+def test_labels_audited_as_chatwoot_returned_them(
+    engine, chatwoot, make_app, make_worker, isettings
+):
+    chatwoot.responder.labels["3/42"] = ["vip"]
+    with TestClient(make_app(isettings)) as c:
+        _ingest(c, engine, _message(12, "Jalan di depan rumah rusak parah, tolong diperbaiki"))
+    make_worker(isettings).drain()
+    with Session(engine) as db:
+        audit = db.exec(select(AuditEvent).where(AuditEvent.action == "chatwoot.note_posted")).one()
+        assert audit.details["labels"] == ["vip", "intent-keluhan", "sentiment-negatif"]
+
+
+def test_handoff_opens_the_conversation_after_the_note(
+    engine, chatwoot, make_app, make_worker, isettings
+):
+    s = isettings.model_copy(update={"chatwoot_handoff": "open"})
+    with TestClient(make_app(s)) as c:
+        _ingest(c, engine, _message(13, "Bagaimana cara urus akta lahir?"))
+    make_worker(s).drain()
+    kinds = [c.path.rsplit("/", 1)[1] for c in chatwoot.calls if c.method == "POST"]
+    assert kinds == ["messages", "labels", "toggle_status"]
+    [toggle] = chatwoot.posts(r".*/toggle_status")
+    assert toggle.json() == {"status": "open"}
+    assert chatwoot.responder.status["3/42"] == "open"
+    with Session(engine) as db:
+        audit = db.exec(select(AuditEvent).where(AuditEvent.action == "chatwoot.note_posted")).one()
+        assert audit.details["status"] == "open"
+
+
+def test_per_account_chatwoot_settings(
+    engine, chatwoot, make_app, make_worker, make_key, isettings
+):
+    s = isettings.model_copy(
+        update={"chatwoot_accounts": {"3": "pemkot"}, "chatwoot_url": "", "chatwoot_labels": False}
+    )
+    with TestClient(make_app(s)) as c:
+        r = c.put(
+            "/api/v1/accounts/pemkot/connection",
+            json={
+                "chatwoot_url": chatwoot.url,
+                "chatwoot_token": "pemkot-bot-token",
+                "chatwoot_labels": True,
+                "chatwoot_handoff": "open",
+            },
+            headers=make_key("admin"),
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["chatwoot"]["token"] == "…" + "pemkot-bot-token"[-4:]
+        assert "pemkot-bot-token" not in r.text
+        _ingest(c, engine, _message(14, "Bagaimana cara urus akta lahir?"))
+    make_worker(s).drain()
+    assert {call.headers["api_access_token"] for call in chatwoot.calls} == {"pemkot-bot-token"}
+    assert len(chatwoot.posts(r".*/toggle_status")) == 1
+    assert chatwoot.responder.labels["3/42"]

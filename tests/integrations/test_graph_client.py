@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from app.config import Settings
-from app.integrations.meta import GraphClient
+from app.integrations.meta import GraphClient, GraphTarget
 from tests.integrations.fakes import Call, FakeServer
 
 PAGE = "1234567890"
@@ -38,19 +38,15 @@ def _pages(call: Call) -> tuple[int, Any]:
 def client(settings: Settings) -> Iterator[tuple[GraphClient, FakeServer]]:
     server = FakeServer(_pages).start()
     http = httpx.Client()
-    s = settings.model_copy(update={"meta_graph_url": server.url, "meta_api_version": "v21.0"})
-    yield GraphClient(http, s), server
+    target = GraphTarget(host=server.url, version="v21.0", token="tok")
+    yield GraphClient(http, target, timeout=settings.http_timeout_seconds), server
     http.close()
     server.stop()
 
 
 def _find(graph: GraphClient, message: str, own: str) -> str | None:
     return graph.find_reply(
-        platform="facebook",
-        comment_id="fb-1",
-        message=message,
-        token="tok",
-        own_ids=frozenset({own}),
+        path="fb-1/comments", text_field="message", message=message, own_ids=frozenset({own})
     )
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 
 from app.tables import AuditEvent, Comment, Draft, Job, utcnow
 from tests.integrations.conftest import (
+    APP_SECRET,
     IG_ID,
     PAGE_TOKEN,
     VERIFY_TOKEN,
@@ -20,6 +21,7 @@ from tests.integrations.conftest import (
     meta_body,
     meta_headers,
 )
+from tests.integrations.fakes import appsecret_proof
 
 
 def _count(engine, model) -> int:
@@ -176,7 +178,10 @@ def test_approval_posts_exactly_once(iclient, engine, graph, make_key, make_work
 
     posts = graph.posts(r"/v21\.0/ig-200/replies")
     assert len(posts) == 1 and len(graph.calls) == 1
-    assert posts[0].form() == {"message": "Silakan daftar di kantor BPJS."}
+    assert posts[0].form() == {
+        "message": "Silakan daftar di kantor BPJS.",
+        "appsecret_proof": appsecret_proof(APP_SECRET, PAGE_TOKEN),
+    }
     assert posts[0].headers["authorization"] == f"Bearer {PAGE_TOKEN}"
     assert PAGE_TOKEN not in posts[0].path and not posts[0].query
 
@@ -194,7 +199,7 @@ def test_approval_posts_exactly_once(iclient, engine, graph, make_key, make_work
 
 
 def test_retry_after_500_and_throttling_posts_once(
-    iclient, engine, graph, make_key, make_worker, isettings
+    iclient, engine, graph, make_key, make_worker, isettings, clock
 ):
     worker = make_worker(isettings)
     _post_ig(iclient, "ig-300", "Bagaimana cara urus KK?")
@@ -202,19 +207,30 @@ def test_retry_after_500_and_throttling_posts_once(
     draft = _draft_of(engine, "ig-300")
     graph.fail_next(1, 500)
     # Graph throttling comes as HTTP 400 with code 4: retried, not failed. It hits the retry's
-    # look for an earlier reply, which runs before the second post.
+    # look for an earlier reply, which runs before the second post; with no advertised wait the
+    # job waits `meta_throttle_min_seconds` in the queue.
     graph.fail_next(1, 400, {"error": {"message": "Application request limit reached", "code": 4}})
     assert (
         iclient.post(f"/api/v1/drafts/{draft.id}/approve", headers=make_key("reviewer")).status_code
         == 200
     )
     worker.drain()
+    assert [c.method for c in graph.calls] == ["POST", "GET"]
+    with Session(engine) as s:
+        job = s.exec(select(Job).where(Job.kind == "reply.publish")).one()
+        assert job.status == "pending" and "code 4" in job.last_error
+        wait = (job.run_after - clock.now).total_seconds()
+        assert 60 <= wait <= 66
+    worker.drain()  # not due yet
+    assert len(graph.calls) == 2
+    clock.advance(70)
+    worker.drain()
     assert [c.method for c in graph.calls] == ["POST", "GET", "GET", "POST"]
     assert len(graph.responder.replies["ig-300"]) == 1
     with Session(engine) as s:
         assert s.get(Draft, draft.id).status == "posted"
         job = s.exec(select(Job).where(Job.kind == "reply.publish")).one()
-        assert job.status == "done" and job.attempts == 3
+        assert job.status == "done" and job.attempts == 2
         assert job.result["found_earlier_attempt"] is False
 
 
@@ -241,8 +257,9 @@ def test_reply_that_reached_meta_before_a_timeout_is_not_posted_twice(
         assert d.status == "posted" and d.posted_external_id == "ig-310_reply"
         audit = s.exec(select(AuditEvent).where(AuditEvent.action == "reply.posted")).one()
         assert audit.details["found_earlier_attempt"] is True
+        # The worker's own retry looked before posting again: one job attempt.
         job = s.exec(select(Job).where(Job.kind == "reply.publish")).one()
-        assert job.status == "done" and job.attempts == 2
+        assert job.status == "done" and job.attempts == 1
 
 
 def test_client_error_is_permanent_and_audited(iclient, engine, graph, make_key, iworker):
@@ -312,8 +329,8 @@ def test_spam_is_hidden_with_account_token(
         worker.drain()
     [ig_call] = graph.posts(r"/v21\.0/ig-spam")
     [fb_call] = graph.posts(r"/v21\.0/fb-spam")
-    assert ig_call.form() == {"hide": "true"}
-    assert fb_call.form() == {"is_hidden": "true"}
+    assert ig_call.form()["hide"] == "true"
+    assert fb_call.form()["is_hidden"] == "true"
     assert ig_call.headers["authorization"] == "Bearer token-dinas"
     with Session(engine) as s:
         for ext in ("ig-spam", "fb-spam"):

@@ -72,25 +72,31 @@ def test_demo_approve_ready_copy_mark_posted_raises_reply_rate(page, live, login
 
 
 def test_failed_publication_is_in_sight_and_retries(page, live, login):
+    from app.integrations import connections
+
     draft_id = live.draft_id(live.ingest("jalan rusak tolong", account="dinas-x"))
     graph = live.settings.model_copy(update={"meta_page_token": SecretStr("tok")})
     with Session(live.engine, expire_on_commit=False) as s:
         drafts_service.approve(session=s, draft_id=draft_id, actor="user:budi", settings=graph)
         job = s.exec(select(Job).where(Job.kind == "reply.publish")).one()
         job.status, job.attempts = "dead", 3
-        job.last_error = "Graph API 400 (code 190): Error validating access token"
+        job.last_error = "Graph API 403 (code 10): Permission denied"
         publish_failed(s, job, None)  # type: ignore[arg-type]
+        connections.mark_disconnected(
+            session=s, account="dinas-y", error="Graph API 400 (code 190): Session has expired"
+        )
         s.commit()
     login()
     banner = page.get_by_test_id("disconnected-banner")
-    assert "Akun dinas-x terputus" in banner.inner_text()
+    assert "Akun dinas-y terputus" in banner.inner_text()
     assert page.get_by_test_id("tab-failed").inner_text() == "Gagal dikirim 1"
     page.get_by_test_id("tab-failed").click()
     item = card(page, draft_id)
-    assert "Token akses Meta kedaluwarsa" in item.get_by_test_id("fail-reason").inner_text()
-    assert "code 190" not in item.get_by_test_id("fail-reason").inner_text()
+    reason = item.get_by_test_id("fail-reason").inner_text()
+    assert "tidak punya izin" in reason and "code 10" not in reason
     item.get_by_test_id("retry").click()
     page.wait_for_selector('[data-testid="empty"]')
+    # The live server has no Meta token: the retry goes to manual posting, and says so.
     assert "dipindah ke Siap dikirim" in flash_text(page)
     assert status(live, draft_id) == "ready_to_post"
     page.get_by_test_id("tab-ready").click()

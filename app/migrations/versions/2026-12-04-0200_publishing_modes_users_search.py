@@ -1,7 +1,7 @@
-"""publishing modes, connection state, session ending, assignment, comment search
+"""publishing modes, session ending, assignment, hide reasons, comment search
 
-Revision ID: 0002_i17
-Revises: 0001
+Revision ID: 0003_i17
+Revises: 0002_i18
 Create Date: 2026-12-04 02:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import app.tables
 
-revision: str = "0002_i17"
-down_revision: str | None = "0001"
+revision: str = "0003_i17"
+down_revision: str | None = "0002_i18"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -44,13 +44,6 @@ def upgrade() -> None:
         "accounts",
         sa.Column("publishing_mode", sa.String(length=10), nullable=False, server_default="graph"),
     )
-    op.add_column(
-        "accounts",
-        sa.Column(
-            "connection_state", sa.String(length=20), nullable=False, server_default="connected"
-        ),
-    )
-    op.add_column("accounts", sa.Column("connection_error", sa.String(length=500), nullable=True))
     op.add_column("drafts", sa.Column("posted_url", sa.String(length=1000), nullable=True))
     op.add_column("drafts", sa.Column("hide_reason", sa.String(length=20), nullable=True))
     op.add_column("drafts", sa.Column("assigned_to", sa.String(length=150), nullable=True))
@@ -81,6 +74,4 @@ def downgrade() -> None:
         batch.drop_column("hide_reason")
         batch.drop_column("posted_url")
     with op.batch_alter_table("accounts") as batch:
-        batch.drop_column("connection_error")
-        batch.drop_column("connection_state")
         batch.drop_column("publishing_mode")
