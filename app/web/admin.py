@@ -155,8 +155,4 @@ def reset_password(
 
 
 def user_message(exc: AppError) -> str:
-    if exc.code == "last_admin":
-        return "Harus tetap ada minimal satu admin aktif."
-    if exc.code == "user_not_found":
-        return "Pengguna tidak ditemukan."
     return friendly(exc)

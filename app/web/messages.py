@@ -50,6 +50,10 @@ MESSAGES: dict[str, str | Callable[[dict[str, Any]], str]] = {
     "text_too_long": lambda d: (
         f"Teks balasan terlalu panjang (maks. {d.get('max_chars', '')} karakter)."
     ),
+    "undo_expired": "Sudah terlambat untuk membatalkan: balasan ini sudah mulai dikirim.",
+    "unknown_account": "Akun ini belum terdaftar. Minta admin mendaftarkannya dulu.",
+    "last_admin": "Harus tetap ada minimal satu admin aktif.",
+    "user_not_found": "Pengguna tidak ditemukan.",
     "bad_request": _INVALID,
     "validation_error": _INVALID,
 }
