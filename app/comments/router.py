@@ -21,7 +21,7 @@ from app.comments.schemas import (
 )
 from app.deps import AnyKey, ClassifierDep, DrafterDep, ReviewerKey, SessionDep, SettingsDep
 from app.drafts import service as drafts_service
-from app.drafts.schemas import draft_public
+from app.drafts.schemas import DraftPublic, draft_public
 from app.errors import AppError, ValidationFailed
 
 router = APIRouter(prefix="/api/v1/comments", tags=["comments"])
@@ -165,3 +165,15 @@ def correct_comment_labels(
     )
     current = service.current_drafts(session=session, comment_ids=[comment_id]).get(comment_id)
     return comment_public(comment, current)
+
+
+@router.post("/{comment_id}/hide-personal-data", response_model=DraftPublic)
+def hide_personal_data(
+    comment_id: int, session: SessionDep, settings: SettingsDep, principal: ReviewerKey
+) -> DraftPublic:
+    """Hide the comment because it holds personal data: an approved hide draft with
+    `hide_reason: "pii"` (not a spam label, not a training example)."""
+    done = service.hide_for_privacy(
+        session=session, comment_id=comment_id, actor=principal.actor, settings=settings
+    )
+    return draft_public(done.draft)

@@ -10,6 +10,7 @@ from app.deps import AnyKey, DrafterDep, ReviewerKey, SessionDep, SettingsDep
 from app.drafts import service
 from app.drafts.schemas import (
     ApproveBody,
+    AssignBody,
     DraftPage,
     MarkPostedBody,
     QueueItem,
@@ -36,7 +37,7 @@ DraftStatus = Literal[
 def list_drafts(
     session: SessionDep,
     settings: SettingsDep,
-    _: AnyKey,
+    principal: AnyKey,
     status: DraftStatus | None = "pending",
     intent: str | None = None,
     sentiment: str | None = None,
@@ -45,6 +46,9 @@ def list_drafts(
     action: Literal["reply", "hide"] | None = None,
     abusive: bool | None = None,
     q: Annotated[str | None, Query(max_length=200, description="words of text or author")] = None,
+    assigned: Annotated[
+        Literal["me", "none"] | None, Query(description="mine, or nobody's")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> DraftPage:
@@ -60,6 +64,7 @@ def list_drafts(
             action=action,
             abusive=abusive,
             q=q,
+            assigned_to={"me": principal.actor, "none": ""}.get(assigned or ""),
         ),
         limit=min(limit, settings.page_size_max),
         cursor=cursor,
@@ -163,5 +168,19 @@ def regenerate_draft(
         drafter=drafter,
         settings=settings,
         expected_version=body.version,
+    )
+    return queue_item(draft, comment)
+
+
+@router.post("/{draft_id}/assign", response_model=QueueItem)
+def assign(
+    draft_id: int, session: SessionDep, principal: ReviewerKey, body: AssignBody
+) -> QueueItem:
+    """Take a pending draft (`{"to": "me"}`) or give it back (`{"to": null}`)."""
+    draft, comment = service.assign(
+        session=session,
+        draft_id=draft_id,
+        actor=principal.actor,
+        to=principal.actor if body.to == "me" else None,
     )
     return queue_item(draft, comment)

@@ -82,6 +82,12 @@ class MarkPostedBody(BaseModel):
     )
 
 
+class AssignBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: Literal["me"] | None = Field(description='"me" takes the draft; null gives it back.')
+
+
 class RejectBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -69,3 +69,27 @@ def test_take_and_filter_mine_unassigned(client, make_key, engine):
         with pytest.raises(InvalidTransition):
             drafts_service.assign(session=s, draft_id=a, actor="user:budi", to="user:budi")
     assert _queue(engine, assigned_to="", status=None) == ["a1", "a2"]
+
+
+def test_api_search_assign_and_hide_personal_data(client, make_key, engine):
+    reviewer = make_key("reviewer")
+    a = post_comment(client, reviewer, "api1", "jalan rusak tolong")
+    post_comment(client, reviewer, "api2", "lampu mati tolong")
+    items = client.get("/api/v1/drafts?q=jalan", headers=reviewer).json()["items"]
+    assert [i["comment"]["external_id"] for i in items] == ["api1"]
+    r = client.post(
+        f"/api/v1/drafts/{a['draft']['id']}/assign", json={"to": "me"}, headers=reviewer
+    )
+    assert r.json()["assigned_to"] == "key:test-reviewer"
+    mine = client.get("/api/v1/drafts?assigned=me", headers=reviewer).json()["items"]
+    assert [i["id"] for i in mine] == [a["draft"]["id"]]
+    nobody = client.get("/api/v1/drafts?assigned=none", headers=reviewer).json()["items"]
+    assert [i["comment"]["external_id"] for i in nobody] == ["api2"]
+
+    r = client.post(f"/api/v1/comments/{a['id']}/hide-personal-data", headers=reviewer)
+    assert r.status_code == 200, r.text
+    assert (r.json()["action"], r.json()["hide_reason"]) == ("hide", "pii")
+    r = client.post(
+        f"/api/v1/comments/{a['id']}/hide-personal-data", headers=make_key("integration")
+    )
+    assert r.status_code == 403
