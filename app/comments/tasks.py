@@ -33,6 +33,15 @@ def apply_prediction(comment: Comment, prediction: Prediction, model_version: st
     comment.model_version = model_version
     comment.classified_at = utcnow()
     comment.status = "processed"
+    # The classifier's action and personal-data spans, kept for drafting and redrafting.
+    comment.extra = {
+        **dict(comment.extra or {}),
+        "classifier": {
+            "action": prediction.action,
+            "action_reason": prediction.action_reason,
+            "pii": list(prediction.pii),
+        },
+    }
 
 
 def process(

@@ -119,6 +119,8 @@ def _line(row: dict[str, Any], out: service.StatelessDraft) -> dict[str, Any]:
         "tone": out.tone,
         "draft": result.text,
         "action": result.action,
+        "reason": result.reason,
+        "acts": list(result.acts),
         "template_id": result.template_id,
         "template_hash": result.template_hash,
         "kb_entry": result.kb_entry,

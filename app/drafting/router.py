@@ -56,6 +56,8 @@ def draft_reply(
         model_version=out.model_version,
         draft=result.text,
         action=result.action,
+        reason=result.reason,
+        acts=list(result.acts),
         tone=out.tone,
         account=out.account,
         template_id=result.template_id,

@@ -1,6 +1,6 @@
 """Stateless drafting use cases: classify a text, draft its reply, store nothing.
 
-Plain Python: keyword-only arguments; the account profile comes from the accounts service.
+Plain Python: keyword-only arguments; the drafter's inputs come from `app.drafts.context`.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from app.accounts.service import profile_of
 from app.config import Settings
 from app.drafting.drafter import Drafter, DraftRequest, DraftResult
+from app.drafts import context as draft_context
 from app.errors import ValidationFailed
 from app.nlp.classifier import Classifier, Prediction, classify
 
@@ -57,20 +57,29 @@ def draft_text(
     """Classify a text and draft its reply; reads the account and KB, stores nothing."""
     _check_length(settings, text)
     name = account or settings.default_account
-    profile = profile_of(session=session, name=name)
+    profile = draft_context.profile_of(
+        session=session, name=name, knowledge_dir=settings.knowledge_dir
+    )
     tone = tone or str(profile.preferences.get("default_tone") or "") or settings.default_tone
     if prediction is None:
         [prediction] = classifier.predict([text])
+    context = draft_context.build(
+        session=session,
+        account=name,
+        knowledge_dir=settings.knowledge_dir,
+        intent=prediction.intent,
+        tone=tone,
+        profile=profile,
+    )
     result = drafter.draft(
         DraftRequest(
             text=text,
             prediction=prediction,
             tone=tone,
-            account=profile,
             platform=platform or "other",
             author=author,
         ),
-        session=session,
+        context,
     )
     return StatelessDraft(
         prediction=prediction,

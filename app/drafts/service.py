@@ -17,10 +17,10 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from app import events
-from app.accounts.service import profile_of
 from app.audit import service as audit
 from app.config import Settings
 from app.drafting.drafter import Drafter, DraftRequest, DraftResult
+from app.drafts import context as draft_context
 from app.drafts.priority import priority
 from app.drafts.publishing import enqueue_publication
 from app.errors import (
@@ -41,11 +41,15 @@ from app.tables import Comment, Draft, utcnow
 
 def prediction_of(comment: Comment) -> Prediction:
     """The stored labels of a comment as a `Prediction` (human corrections included)."""
+    stored = dict((comment.extra or {}).get("classifier") or {})
     return Prediction(
         intent=comment.intent or "lainnya",
         sentiment=comment.sentiment or "netral",
         abusive=bool(comment.abusive),
         scores=dict(comment.scores or {}),
+        action=str(stored.get("action") or "reply"),
+        action_reason=str(stored.get("action_reason") or ""),
+        pii=list(stored.get("pii") or []),
     )
 
 
@@ -58,21 +62,36 @@ def create_draft(
     tone: str | None = None,
     actor: str = "system",
 ) -> Draft | None:
-    """Draft an action for a classified comment and queue it for review (flushes only)."""
-    profile = profile_of(session=session, name=comment.account)
-    tone = tone or profile.preferences.get("default_tone") or settings.default_tone
+    """Draft an action for a classified comment and queue it for review (flushes only).
+
+    The drafter's inputs come from `drafts.context` (account, KB, approved replies, counters).
+    A ``no_reply`` result stores no draft; the audit trail records why (and the one-line
+    thank-you offered for praise).
+    """
+    profile = draft_context.profile_of(
+        session=session, name=comment.account, knowledge_dir=settings.knowledge_dir
+    )
+    tone = tone or str(profile.preferences.get("default_tone") or "") or settings.default_tone
     prediction = prediction_of(comment)
+    context = draft_context.build(
+        session=session,
+        account=comment.account,
+        knowledge_dir=settings.knowledge_dir,
+        intent=prediction.intent,
+        tone=tone,
+        comment_id=comment.id,
+        profile=profile,
+    )
     result: DraftResult = drafter.draft(
         DraftRequest(
             text=comment.text,
             prediction=prediction,
             tone=tone,
-            account=profile,
             platform=comment.platform,
             author=comment.author,
             comment_id=comment.id,
         ),
-        session=session,
+        context,
     )
     if result.action not in ("reply", "hide"):
         audit.record(
@@ -81,7 +100,13 @@ def create_draft(
             action="draft.skipped",
             comment_id=comment.id,
             account=comment.account,
-            details={"reason": result.flags or ["policy"], "template_id": result.template_id},
+            details={
+                "action": result.action,
+                "reason": result.reason or "policy",
+                "flags": result.flags,
+                "offered_text": result.text,
+                "template_id": result.template_id,
+            },
         )
         return None
     draft = Draft(
@@ -118,6 +143,8 @@ def create_draft(
             "kb_entry_id": draft.kb_entry_id,
             "flags": draft.flags,
             "generator": draft.generator,
+            "acts": result.acts,
+            "facts": result.facts,
         },
     )
     events.emit(session=session, event="draft.created", data=draft_event(draft, comment))
