@@ -383,6 +383,9 @@ class PlanDrafter:
             "reach": reach,
             "dm": reach,
             "topic": _topic(slots, request.prediction.intent),
+            "answer_topic": _answer_topic(_topic(slots, request.prediction.intent), kb_text),
+            "faq_topic": slots.service_phrase
+            or (f"layanan di {slots.place}" if slots.place else ""),
             "service": slots.service_phrase,
             "svc": slots.service_phrase or "hal ini",
             "place": slots.place,
@@ -440,6 +443,15 @@ def _kb_ref(kb: KbAnswer) -> dict[str, Any]:
     return {"id": item.id, "slug": item.slug, "question": item.question, "link": item.link}
 
 
+def _answer_topic(topic: str, kb_text: str) -> str:
+    """The topic to name before an answer, unless the answer starts by naming it."""
+    if not topic or not kb_text:
+        return topic
+    head = fold(kb_text[:60])
+    words = [w for w in fold(topic).split() if len(w) > 3]
+    return "" if words and sum(w in head for w in words) * 2 >= len(words) else topic
+
+
 _TOPIC_BY_FOCUS = {
     "fee": "biaya {s}",
     "requirements": "syarat {s}",
@@ -457,11 +469,13 @@ def _topic(slots: Slots, intent: str) -> str:
             return f"waktu pengurusan {slots.service_phrase}"
         return slots.gist
     service = slots.service_phrase
-    for key in slots.focus:
+    if slots.service == "antrean" and "online" in slots.focus:
+        return "antrean online"
+    for key, phrase in zip(slots.focus, slots.focus_phrases, strict=True):
         if key in _TOPIC_BY_FOCUS and service:
             return _TOPIC_BY_FOCUS[key].format(s=service)
         if key not in _TOPIC_BY_FOCUS and intent == "pertanyaan":
-            return slots.focus_phrase
+            return phrase
     return service or (f"layanan di {slots.place}" if slots.place else "")
 
 
@@ -535,7 +549,7 @@ def _trouble(slots: Slots, text: str) -> str:
             if "calo" in low
             else "permintaan uang"
         )
-        return f"{what} di depan kantor" if "depan kantor" in low else f"{what} seperti itu"
+        return f"{what} di depan kantor" if "depan kantor" in low else what
     if slots.visits and slots.visits != "bolak-balik":
         return f"harus datang {slots.visits}" + (f" untuk {service}" if service else "")
     if kind == "queue" or (wait and not service):
@@ -574,13 +588,19 @@ def _praise_what(slots: Slots) -> str:
     return ""
 
 
-_VERBISH = re.compile(r"^(?:ada|di\w+|ter\w+|tambah\w*|bisa|buka|dibuka|jam)\b", re.IGNORECASE)
+_VERBISH = re.compile(
+    r"^(?:ada|ter\w+|tambah\w*|bisa|buka|jam)\b|\b(?:di\w{3,}|ditambah\w*|dibuat)\b",
+    re.IGNORECASE,
+)
+_DAY_NAMES = re.compile(r"\b(senin|selasa|rabu|kamis|jumat|sabtu|minggu)\b")
 
 
 def _suggestion_phrase(suggestion: str) -> str:
+    """The proposal as a reply names it: "supaya loket dibuka Sabtu", "soal kursi tambahan"."""
     if not suggestion:
         return ""
-    if _VERBISH.match(suggestion):
+    suggestion = _DAY_NAMES.sub(lambda m: m.group(1).capitalize(), suggestion)
+    if _VERBISH.search(suggestion):
         return f"supaya {suggestion}"
     return f"soal {suggestion}"
 

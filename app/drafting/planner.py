@@ -115,9 +115,12 @@ def plan(
         if intent == "pertanyaan" or (slots.question and intent not in ("keluhan", "kritik")):
             keys += ["route.question"]
             close = "close.question"
-        else:
+        elif slots.public_issue:
             keys += ["acknowledge.route", "route.report"]
             close = "close.route"
+        else:
+            keys += ["acknowledge.personal", "route.report"]
+            close = "close.complaint"
     elif intent == "pertanyaan" or (intent == "lainnya" and has_answer):
         if slots.death:
             keys.append("empathy")
@@ -132,7 +135,7 @@ def plan(
             keys.append("have_ref")
         elif detail:
             keys.append(f"ask_detail.{detail}")
-        elif not has_answer:
+        elif not has_answer and not abusive:
             keys.append("contact")  # every complaint reply says where to go next
         close = "close.complaint"
     elif intent == "kritik":
@@ -142,7 +145,7 @@ def plan(
         close = "close.criticism"
     elif intent == "saran":
         keys.append("acknowledge.suggestion")
-        close = "close.other"
+        close = "close.suggestion"
     elif intent == "apresiasi":
         keys.append("thanks")
         close = "close.praise"

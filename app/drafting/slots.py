@@ -94,6 +94,7 @@ class Service:
     phrase: str
     patterns: tuple[re.Pattern[str], ...]
     office: str | None = None
+    public: bool = False  # a shared place or utility (street lamp, road), not a personal matter
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ class Slots:
     service: str | None = None
     service_phrase: str = ""
     general_office: str | None = None
+    public_issue: bool = False
     place: str = ""
     office_given: bool = False
     wait: str = ""
@@ -137,6 +139,7 @@ class Slots:
     focus_terms: tuple[str, ...] = ()
     first_focus_terms: tuple[str, ...] = ()
     focus_phrase: str = ""
+    focus_phrases: tuple[str, ...] = ()
     problem: str | None = None
     pii: tuple[str, ...] = ()
     pii_texts: tuple[str, ...] = ()
@@ -180,6 +183,7 @@ class SlotReader:
                 phrase=str(s["phrase"]),
                 patterns=_compile(s.get("patterns") or []),
                 office=s.get("office"),
+                public=bool(s.get("public", False)),
             )
             for s in data.get("services") or []
         ]
@@ -244,6 +248,11 @@ class SlotReader:
             visits = "bolak-balik" if "balik" in raw.lower() else _visits_phrase(raw)
         office = _first(_OFFICE, scrubbed)
         spot = _first(_SPOT, scrubbed)
+        if spot:
+            before = scrubbed[: scrubbed.find(spot)]
+            near = re.search(r"\b(depan|dekat|samping|belakang|sebelah)\s+$", before, re.I)
+            if near:
+                spot = f"{near.group(1).lower()} {spot}"
         if spot and guardrails.personal_data_of(spot):
             spot = ""  # a street, gang or RT/RW: a reply never names an address back
         place = _tidy_place(office or spot)
@@ -263,6 +272,7 @@ class SlotReader:
             service=service.id if service else None,
             service_phrase=service.phrase if service else "",
             general_office=service.office if service else None,
+            public_issue=bool(service and service.public),
             place=place,
             office_given=bool(office),
             wait=wait,
@@ -273,6 +283,7 @@ class SlotReader:
             focus_terms=tuple(t for f in focus for t in f.terms),
             first_focus_terms=focus[0].terms if focus else (),
             focus_phrase=focus_phrase,
+            focus_phrases=tuple(f.phrase for f in focus),
             problem=problem,
             pii=pii_types,
             pii_texts=pii_texts,
