@@ -143,11 +143,21 @@ def get_comment(comment_id: int, session: SessionDep, _: AnyKey) -> CommentDetai
 
 @router.post("/{comment_id}/labels", response_model=CommentPublic)
 def correct_comment_labels(
-    comment_id: int, body: LabelCorrection, session: SessionDep, principal: ReviewerKey
+    comment_id: int,
+    body: LabelCorrection,
+    session: SessionDep,
+    principal: ReviewerKey,
+    settings: SettingsDep,
+    drafter: DrafterDep,
 ) -> CommentPublic:
-    """Correct intent/sentiment/abuse; stored as a training example for `train --with-feedback`."""
+    """Correct intent/sentiment/abuse (a training example); the pending draft is redrafted."""
     comment = service.correct_labels(
-        session=session, comment_id=comment_id, actor=principal.actor, **body.model_dump()
+        session=session,
+        comment_id=comment_id,
+        actor=principal.actor,
+        drafter=drafter,
+        settings=settings,
+        **body.model_dump(),
     )
     current = service.current_drafts(session=session, comment_ids=[comment_id]).get(comment_id)
     return comment_public(comment, current)

@@ -224,8 +224,13 @@ def correct_labels(
     intent: str | None,
     sentiment: str | None,
     abusive: bool | None,
+    drafter: Drafter | None = None,
+    settings: Settings | None = None,
 ) -> Comment:
-    """Store a reviewer's correction as a training example and apply it to the comment."""
+    """Store a reviewer's correction as a training example and apply it to the comment.
+
+    With a drafter, the comment's pending draft is drafted again from the new labels.
+    """
     comment = get(session=session, comment_id=comment_id)
     if intent is None and sentiment is None and abusive is None:
         raise ValidationFailed("Give at least one of intent, sentiment, abusive.")
@@ -263,6 +268,10 @@ def correct_labels(
             "new": {"intent": intent, "sentiment": sentiment, "abusive": abusive},
         },
     )
+    if drafter is not None and settings is not None:
+        drafts_service.redraft_pending(
+            session=session, comment=comment, drafter=drafter, settings=settings, actor=actor
+        )
     session.commit()
     session.refresh(comment)
     return comment

@@ -407,6 +407,44 @@ def regenerate(
     return new, comment
 
 
+def redraft_pending(
+    *, session: Session, comment: Comment, drafter: Drafter, settings: Settings, actor: str
+) -> Draft | None:
+    """After a label correction: replace the comment's pending draft with one drafted from the
+    new labels, in the same tone (flushes only). None when nothing was pending."""
+    pending = session.exec(
+        select(Draft)
+        .where(col(Draft.comment_id) == comment.id, col(Draft.status) == "pending")
+        .order_by(col(Draft.id).desc())
+    ).first()
+    if pending is None:
+        return None
+    _transition(
+        session=session,
+        draft=pending,
+        expected_version=None,
+        values={"status": "superseded", "decided_at": utcnow(), "decided_by": actor},
+    )
+    new = create_draft(
+        session=session,
+        comment=comment,
+        drafter=drafter,
+        settings=settings,
+        tone=pending.tone,
+        actor=actor,
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        action="draft.redrafted",
+        comment_id=comment.id,
+        draft_id=pending.id,
+        account=comment.account,
+        details={"reason": "labels.corrected", "new_draft_id": new.id if new else None},
+    )
+    return new
+
+
 def drafts_of(*, session: Session, comment_id: int) -> list[Draft]:
     return list(
         session.exec(select(Draft).where(Draft.comment_id == comment_id).order_by(col(Draft.id)))

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.comments import service as comments_service
-from app.deps import ClockDep, SessionDep, SettingsDep
+from app.deps import ClockDep, DrafterDep, SessionDep, SettingsDep
 from app.errors import AppError, NotFound
 from app.nlp.labels import INTENTS, SENTIMENTS, TONES
 from app.web import format as fmt
@@ -60,6 +60,8 @@ def correct_labels(
     comment_id: int,
     user: WebUser,
     session: SessionDep,
+    settings: SettingsDep,
+    drafter: DrafterDep,
     intent: Annotated[str, Form()] = "",
     sentiment: Annotated[str, Form()] = "",
     abusive: Annotated[str, Form()] = "",
@@ -88,9 +90,15 @@ def correct_labels(
             intent=changed_intent,
             sentiment=changed_sentiment,
             abusive=changed_abusive,
+            drafter=drafter,
+            settings=settings,
         )
     except AppError as exc:
         flash(request, "error", friendly(exc))
         return back(next)
-    flash(request, "ok", "Label dikoreksi. Terima kasih, koreksi ini jadi bahan latih model.")
+    flash(
+        request,
+        "ok",
+        "Label dikoreksi dan draf dibuat ulang. Terima kasih, koreksi ini jadi bahan latih model.",
+    )
     return back(next)
