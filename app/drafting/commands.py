@@ -239,7 +239,15 @@ def eval_drafts(args: argparse.Namespace) -> int:
             ]
         unique = list({c[0]: c for c in comments}.values())
         tone = args.tone or settings.default_tone
-        for label, name in (("with_account", account), ("without_account", "")):
+        # As in the service, each draft sees the drafts before it (the writer avoids repeating
+        # them); "no history" drafts every comment alone, the raw variety of the act variants.
+        runs = [
+            ("with_account", account, True),
+            ("without_account", "", True),
+            ("with_account_no_history", account, False),
+            ("without_account_no_history", "", False),
+        ]
+        for label, name, history in runs:
             texts: list[str | None] = []
             for text, platform, author, prediction in unique:
                 base = (
@@ -250,7 +258,7 @@ def eval_drafts(args: argparse.Namespace) -> int:
                 ctx = DraftContext(
                     profile=base.profile,
                     kb=base.kb,
-                    recent_texts=tuple(t for t in texts[-200:] if t),
+                    recent_texts=tuple(t for t in texts[-200:] if t) if history else (),
                 )
                 result = drafter.draft(
                     DraftRequest(

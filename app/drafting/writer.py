@@ -153,7 +153,9 @@ def join(pieces: Sequence[str]) -> str:
         return ""
     out = pieces[0]
     rest = list(pieces[1:])
-    if rest and not out.endswith((".", "!", "?")):
+    if rest and out and not out[-1].isalnum() and not out.endswith((".", "!", "?")):
+        out = f"{out} {upper_first(rest.pop(0))}"  # "Halo Kak 👋 Kantor buka …"
+    elif rest and not out.endswith((".", "!", "?")):
         out = f"{out}, {lower_first(rest.pop(0))}"
     for piece in rest:
         if not out.endswith((".", "!", "?", "😊", "🙏")):
