@@ -147,7 +147,18 @@ def pick_sentences(item: KbItem, comment: str, slots: Slots, *, limit: int = 2) 
             break
         if score > 0 and score >= best_score - 1:
             chosen.add(i)
+    # "Dari situ …", "Selama blanko menunggu …" lean on the sentence before them.
+    for i in sorted(chosen):
+        if i > 0 and _LEANS_BACK.match(parts[i]):
+            chosen.add(i - 1)
     return " ".join(parts[i] for i in sorted(chosen))
+
+
+_LEANS_BACK = re.compile(
+    r"^(?:dari situ|setelah itu|setelah terbit|selama|lalu|kemudian|itu|ini|hal ini|"
+    r"untuk itu|karena itu|sehingga|kalau masih|jika masih)\b",
+    re.IGNORECASE,
+)
 
 
 def answer(

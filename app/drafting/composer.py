@@ -488,7 +488,6 @@ _SYSTEM = (
     ("situs", "situs yang tidak bisa dibuka"),
     ("offline", "sistem yang offline"),
     ("down", "sistem yang down"),
-    ("alat", "alat perekaman yang rusak"),
 )
 _FACILITY = (
     ("toilet", "toilet"), ("wc", "toilet"), (" ac ", "AC di ruang tunggu"),
@@ -529,6 +528,10 @@ def _trouble(slots: Slots, text: str) -> str:
                 return f"{what} setelah antre {wait}"
             return f"{what} yang sudah {wait}"
         return what
+    if kind == "equipment":
+        return "alat perekaman yang rusak" + (
+            f" saat datang {slots.visits}" if slots.visits else ""
+        )
     if kind == "facility":
         what = next((p for k, p in _FACILITY if k in low), "fasilitas")
         return f"kondisi {what}{at or ' di kantor'}"
@@ -577,7 +580,8 @@ def _praise_topic(slots: Slots) -> str:
 def _praise_what(slots: Slots) -> str:
     word = slots.praise_detail
     if slots.staff and word in ("ramah", "sabar", "membantu", "jelas"):
-        return f"petugas kami {word}"
+        at = f" di {slots.place}" if slots.place else ""
+        return f"petugas kami{at} {word}"
     service = slots.service_phrase if slots.service not in ("antrean", "aplikasi") else ""
     if service and slots.wait:
         return f"urusan {service} beres dalam {slots.wait}"

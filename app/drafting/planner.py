@@ -91,7 +91,7 @@ def missing_detail(slots: Slots, *, has_answer: bool, abusive: bool) -> str | No
         if not slots.office_given:
             return "office"
         return None if slots.time_given else "time"
-    if problem in ("queue", "facility"):
+    if problem in ("queue", "facility", "equipment"):
         return None if (slots.office_given or slots.place) else "office"
     if problem == "system":
         return None if has_answer else "screenshot"
