@@ -139,12 +139,19 @@ class ActStore:
             template = options[stable_int(seed, key, n) % len(options)]
             text = self.render(template, values, seed=stable_int(seed, key))
             ids.append(template.id)
+            if text and key.startswith("close") and _thanks(text) and _thanks(" ".join(pieces)):
+                continue  # one thank-you per reply is enough
             if text:
                 pieces.append(text)
         return Written(text=join(pieces), template_ids=tuple(ids), hash=self._hash(ids))
 
     def _hash(self, ids: Sequence[str]) -> str:
         return hashlib.sha256("\n".join([self.source_hash, *ids]).encode("utf-8")).hexdigest()
+
+
+def _thanks(text: str) -> bool:
+    low = text.lower()
+    return "terima kasih" in low or "makasih" in low
 
 
 def join(pieces: Sequence[str]) -> str:
