@@ -117,7 +117,7 @@ COMPLAINT_TERMS = {
     "damaged": "rusak cetak ulang",
     "lost": "hilang surat kehilangan",
 }
-KB_PROBLEMS = frozenset({"fee", "system", "delay", "queue", "damaged", "lost", None})
+KB_PROBLEMS = frozenset({"fee", "system", "delay", "queue", "damaged", "lost"})
 
 
 def pick_sentences(item: KbItem, comment: str, slots: Slots, *, limit: int = 2) -> str:

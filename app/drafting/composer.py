@@ -172,6 +172,8 @@ class PlanDrafter:
             return None
         if prediction.intent not in ("pertanyaan", "keluhan", "lainnya"):
             return None
+        if prediction.intent == "lainnya" and not slots.question:
+            return None  # a thank-you labelled "lainnya" is not a question to answer
         index = self._indexes.get(list(context.kb))
         return answer(
             index=index,
