@@ -19,7 +19,9 @@ MIN_SCORE = {"pertanyaan": 0.5, "keluhan": 0.6, "lainnya": 0.6}
 MIN_MARGIN = 0.08
 MIN_COVERAGE = 0.5
 # Foci an entry must name to answer them.
-EXPLICIT_FOCUS = frozenset({"sabtu", "minggu", "libur", "fee", "photo", "pengantar", "duration"})
+EXPLICIT_FOCUS = frozenset(
+    {"sabtu", "minggu", "libur", "fee", "photo", "pengantar", "duration", "status"}
+)
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def focus_bonus(slots: Slots, item: KbItem) -> float:
 COMPLAINT_TERMS = {
     "fee": "biaya bayar gratis pungli calo pengaduan",
     "system": "aplikasi error gagal login",
-    "delay": "cek status lacak berkas belum jadi",
+    "delay": "cek status lacak berkas belum jadi blanko suket",
     "queue": "antrean kuota",
     "damaged": "rusak cetak ulang",
     "lost": "hilang surat kehilangan",
@@ -212,8 +214,13 @@ def answer(
     lexical_ok = phrases or best.lexical >= 0.6 or (answers_focus and best.lexical >= 0.45)
     if question and (cov < needed or not lexical_ok):
         return None
-    if not question and not phrases:
-        return None
+    if not question:
+        # A complaint gets an entry only when it is the fix for that kind of problem: one of
+        # its keyword phrases lies in the problem's words ("pungli", "cek status" …).
+        problem_terms = set(match_terms(COMPLAINT_TERMS.get(slots.problem or "", "")))
+        fix_query = f"{COMPLAINT_TERMS.get(slots.problem or '', '')} {slots.service_phrase}"
+        if not any(p & problem_terms for p in index.phrase_hits(fix_query, best.item)):
+            return None
     if margin < MIN_MARGIN and len(phrases) < 2:
         return None
     text = pick_sentences(best.item, comment, slots)

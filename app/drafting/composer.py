@@ -28,7 +28,7 @@ from app.drafting.knowledge import Embedder, IndexCache, default_embedder
 from app.drafting.llm import LlmPolisher, LlmPrompts
 from app.drafting.planner import Decision, Plan, decide, plan
 from app.drafting.slots import SlotReader, Slots
-from app.drafting.text import fold, stable_int
+from app.drafting.text import fold, sentences, stable_int
 from app.drafting.writer import ActStore, lower_first, upper_first
 
 if TYPE_CHECKING:
@@ -291,7 +291,8 @@ class PlanDrafter:
         recent = set(context.recent_texts)
         keep = [kb.text if kb else "", kb.item.link or "" if kb else "", values["reach"]]
         if any(k.startswith(("ask_detail", "privacy")) for k in the_plan.keys):
-            keep.insert(0, values["reach"])  # the ask goes last when a reply must be shortened
+            # The ask goes last when a reply must be shortened.
+            keep[:0] = [values["reach"], "kantor mana", "hari dan jam", "nomor registrasi"]
         if route is not None:
             keep.insert(0, route.channel)
         base = stable_int(request.text, tone, request.comment_id, context.drafts_for_comment)
@@ -299,6 +300,9 @@ class PlanDrafter:
         for attempt in range(ATTEMPTS):
             written = self.acts.write(the_plan.keys, tone, values, seed=stable_int(base, attempt))
             text = guardrails.fit(written.text, limit, keep=keep)
+            if kb is not None and kb.item.link and kb.text not in text and kb.item.link in text:
+                # The answer was shortened away: its link alone would answer nothing.
+                text = " ".join(s for s in sentences(text) if kb.item.link not in s)
             candidate = (text, _template_id(self.acts.name, written.template_ids), written.hash)
             if best is None or (len(best[0]) > limit and len(text) < len(best[0])):
                 best = candidate

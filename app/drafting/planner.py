@@ -51,7 +51,7 @@ class Plan:
 def decide(prediction: Prediction, slots: Slots, *, abusive_policy: str = "calm") -> Decision:
     """The action for a comment: the classifier's, with the drafter's policy rules on top."""
     intent = prediction.intent
-    if intent == "spam" or (slots.gambling and intent in ("lainnya", "apresiasi")):
+    if intent == "spam" or (slots.gambling and intent not in ("keluhan", "kritik", "saran")):
         return Decision("hide", "spam")
     if prediction.action == "hide":
         reason = prediction.action_reason or ("abuse" if prediction.abusive else "policy")
@@ -149,6 +149,9 @@ def plan(
     elif intent == "apresiasi":
         keys.append("thanks")
         close = "close.praise"
+    elif slots.suggestion:  # a proposal labelled "lainnya"
+        keys.append("acknowledge.suggestion")
+        close = "close.suggestion"
     else:
         keys.append("acknowledge.other")
         close = "close.other"

@@ -67,6 +67,7 @@ _TIME_GIVEN = re.compile(
 )
 _QUESTION = re.compile(
     r"\?|\b(?:apa|apakah|bagaimana|gimana|gmn|berapa|brp|kapan|di ?mana|ke ?mana|bisa|boleh"
+    r"|kenapa|mengapa|knp"
     r"|bisakah|mohon info|mau tanya|tanya)\b",
     re.IGNORECASE,
 )
