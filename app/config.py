@@ -36,6 +36,17 @@ class Settings(BaseSettings):
     max_body_bytes: int = 2 * 1024 * 1024
     page_size_max: int = 200
 
+    # Concurrency (docs/operations.md): requests that may run at once, the waiting room in front of
+    # them, and the database pool sized from them, so a request never waits on a connection that
+    # a request waiting on a thread holds. Every wait is short and ends in a 503 with Retry-After.
+    max_concurrent_requests: int = Field(default=16, ge=1, le=512)
+    max_waiting_requests: int = Field(default=64, ge=0)
+    request_wait_seconds: float = Field(default=0.5, gt=0)
+    db_pool_reserve: int = Field(default=4, ge=2)  # worker, /readyz, streamed exports
+    db_pool_timeout_seconds: float = Field(default=2.0, gt=0)
+    sqlite_busy_timeout_seconds: float = Field(default=5.0, gt=0)
+    retry_after_seconds: int = Field(default=1, ge=1)
+
     # Worker (durable job table on the same database)
     worker_in_process: bool = True
     worker_poll_seconds: float = 0.5
@@ -101,6 +112,16 @@ class Settings(BaseSettings):
         if self.environment == "production" and not self.secret_key.get_secret_value():
             raise ValueError("TANGGAP_SECRET_KEY must be set when TANGGAP_ENVIRONMENT=production")
         return self
+
+    @property
+    def db_pool_size(self) -> int:
+        """Connections: one per admitted request plus the reserve."""
+        return self.max_concurrent_requests + self.db_pool_reserve
+
+    @property
+    def thread_pool_size(self) -> int:
+        """Worker threads for sync routes: every admitted request plus unmetered probes."""
+        return max(40, self.max_concurrent_requests + 8)
 
     @property
     def is_sqlite(self) -> bool:

@@ -7,21 +7,23 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
 from app.api import include_routers
 from app.config import Settings, get_settings
-from app.db import make_engine
+from app.db import engine_from_settings
 from app.drafting.drafter import Drafter, load_drafter
-from app.errors import AppError
-from app.middleware import BodyLimitMiddleware, MetricsMiddleware
+from app.errors import AppError, DatabaseBusy
+from app.middleware import AdmissionMiddleware, BodyLimitMiddleware, MetricsMiddleware
 from app.nlp.classifier import Classifier, load_classifier
 from app.web.security import install_web
 
@@ -49,7 +51,20 @@ def _envelope(status: int, code: str, message: str, details: Any = None) -> JSON
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(_: Request, exc: AppError) -> JSONResponse:
-        return JSONResponse(exc.to_body(), status_code=exc.status_code)
+        return JSONResponse(exc.to_body(), status_code=exc.status_code, headers=exc.headers())
+
+    @app.exception_handler(sa_exc.TimeoutError)
+    async def pool_timeout(_: Request, exc: sa_exc.TimeoutError) -> JSONResponse:
+        log.warning("db.pool.timeout %s", exc)
+        err = DatabaseBusy(retry_after=app.state.settings.retry_after_seconds)
+        return JSONResponse(err.to_body(), status_code=err.status_code, headers=err.headers())
+
+    @app.exception_handler(sa_exc.OperationalError)
+    async def db_unavailable(_: Request, exc: sa_exc.OperationalError) -> JSONResponse:
+        # "database is locked" past the busy timeout, or the server unreachable: both pass.
+        log.warning("db.operational %s", type(exc.orig).__name__)
+        err = DatabaseBusy(retry_after=app.state.settings.retry_after_seconds)
+        return JSONResponse(err.to_body(), status_code=err.status_code, headers=err.headers())
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -111,7 +126,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = engine or make_engine(settings.database_url, echo=settings.database_echo)
+        # More threads than admitted requests, so none waits on a thread while holding a connection.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.thread_pool_size
+        app.state.engine = engine or engine_from_settings(settings)
         app.state.classifier = classifier or load_classifier(
             settings.model_dir, settings.classifier_backend
         )
@@ -158,4 +175,11 @@ def create_app(
     install_web(app, settings)
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        AdmissionMiddleware,
+        limit=settings.max_concurrent_requests,
+        max_waiting=settings.max_waiting_requests,
+        wait_seconds=settings.request_wait_seconds,
+        retry_after=settings.retry_after_seconds,
+    )
     return app
