@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_seconds: float = Field(default=5.0, gt=0)
     retry_after_seconds: int = Field(default=1, ge=1)
 
+    # Micro-batched inference (app/nlp/batching.py): one inference thread, a bounded queue
+    inference_max_batch_texts: int = Field(default=32, ge=1)
+    inference_max_wait_ms: float = Field(default=2.0, ge=0)
+    inference_max_queue_texts: int = Field(default=1024, ge=1)
+
     # Worker (durable job table on the same database)
     worker_in_process: bool = True
     worker_poll_seconds: float = 0.5

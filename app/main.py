@@ -24,6 +24,7 @@ from app.db import engine_from_settings
 from app.drafting.drafter import Drafter, load_drafter
 from app.errors import AppError, DatabaseBusy
 from app.middleware import AdmissionMiddleware, BodyLimitMiddleware, MetricsMiddleware
+from app.nlp.batching import BatchingClassifier
 from app.nlp.classifier import Classifier, load_classifier
 from app.web.security import install_web
 
@@ -129,10 +130,16 @@ def create_app(
         # More threads than admitted requests, so none waits on a thread while holding a connection.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.thread_pool_size
         app.state.engine = engine or engine_from_settings(settings)
-        app.state.classifier = classifier or load_classifier(
-            settings.model_dir, settings.classifier_backend
-        )
-        app.state.classifier.warmup()
+        inner = classifier or load_classifier(settings.model_dir, settings.classifier_backend)
+        inner.warmup()
+        # Requests and the worker share one inference thread that batches their texts.
+        batcher = BatchingClassifier(
+            inner,
+            max_batch_texts=settings.inference_max_batch_texts,
+            max_wait_ms=settings.inference_max_wait_ms,
+            max_queue_texts=settings.inference_max_queue_texts,
+        ).start()
+        app.state.classifier = batcher
         app.state.drafter = drafter or load_drafter(settings)
         log.info("app.ready model=%s", app.state.classifier.model_version)
         _warn_graph_versions(app.state.engine, settings)
@@ -158,6 +165,7 @@ def create_app(
         finally:
             if worker is not None:
                 worker.stop()
+            batcher.stop()
             http.close()
             if engine is None:
                 app.state.engine.dispose()
