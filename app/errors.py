@@ -35,6 +35,13 @@ class BadRequest(AppError):
     code = "bad_request"
 
 
+class MalformedJson(BadRequest):
+    """A body that is not JSON, or JSON nested deeper than anyone sends."""
+
+    code = "malformed_json"
+    message = "Request body is not valid JSON."
+
+
 class NotAuthenticated(AppError):
     status_code = 401
     code = "not_authenticated"
@@ -96,6 +103,11 @@ class Conflict(AppError):
 class InvalidTransition(Conflict):
     code = "invalid_transition"
     message = "The draft is no longer pending."
+
+
+class LastAdminKey(Conflict):
+    code = "last_admin_key"
+    message = "The last active admin key cannot revoke itself; create another admin key first."
 
 
 class PayloadTooLarge(AppError):

@@ -60,6 +60,14 @@ def install_error_handlers(app: FastAPI) -> None:
         err = DatabaseBusy(retry_after=app.state.settings.retry_after_seconds)
         return JSONResponse(err.to_body(), status_code=err.status_code, headers=err.headers())
 
+    @app.exception_handler(sa_exc.DataError)
+    @app.exception_handler(OverflowError)
+    async def out_of_range(_: Request, exc: Exception) -> JSONResponse:
+        # The last line of defence for input the edge let through: a number beyond the column
+        # (PostgreSQL int4, SQLite int8) or a NUL byte in a PostgreSQL text field.
+        log.info("db.value_rejected %s", type(exc).__name__)
+        return _envelope(422, "value_out_of_range", "A value does not fit the database.")
+
     @app.exception_handler(sa_exc.OperationalError)
     async def db_unavailable(_: Request, exc: sa_exc.OperationalError) -> JSONResponse:
         # "database is locked" past the busy timeout, or the server unreachable: both pass.
@@ -80,8 +88,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and isinstance(
+            exc.__cause__, RecursionError | ValueError | UnicodeDecodeError
+        ):
+            # FastAPI's "error parsing the body": nested too deep for the parser, or not UTF-8
+            return _envelope(400, "malformed_json", "Request body is not valid JSON.")
         code = _HTTP_CODES.get(exc.status_code, "http_error")
-        return _envelope(exc.status_code, code, str(exc.detail))
+        details = getattr(exc, "details", None)
+        return _envelope(exc.status_code, code, str(exc.detail), details)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import anyio
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import AppError, PayloadTooLarge, ServerBusy
@@ -88,8 +89,13 @@ class AdmissionMiddleware:
         await send_error(send, ServerBusy(retry_after=self.retry_after))
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(StarletteHTTPException):
+    """Raised from `receive`: FastAPI re-raises HTTP exceptions met while reading a body, so a
+    streamed (chunked) body over the limit ends as 413 like one with a Content-Length."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, "Request body too large.")
+        self.details = {"max_bytes": max_bytes}
 
 
 class BodyLimitMiddleware:
@@ -117,7 +123,7 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge()
+                    raise _TooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
