@@ -98,6 +98,22 @@ class Settings(BaseSettings):
     # "open": after the first note, hand a bot's `pending` conversation to the agents
     chatwoot_handoff: Literal["none", "open"] = "none"
 
+    # Chatwoot webhooks without a secret are refused unless this is set (a trusted network only)
+    chatwoot_allow_unsigned: bool = False
+    # Outgoing webhooks may only reach public addresses; these hosts or networks (CIDR) may be
+    # private, e.g. ["hooks.internal", "10.1.2.0/24"] (docs/operations.md)
+    webhook_allowed_targets: list[str] = Field(default_factory=list)
+
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDRs); empty: none
+    trusted_proxies: list[str] = Field(default_factory=list)
+    # Per-key (or per-user) API rate limit, `limits` notation: "3000/minute", "50/second"
+    api_rate_limit: str = "3000/minute"
+    # Failed logins: per user and address, per address, and per user from anywhere (window)
+    login_failures_per_user_address: int = 5
+    login_failures_per_address: int = 20
+    login_failures_per_user: int = 10
+    login_window_seconds: float = 300.0
+
     # Signed webhooks (in and out): how old a signed timestamp may be
     webhook_tolerance_seconds: int = 300
 

@@ -112,10 +112,15 @@ def _public(sub: object) -> SubscriptionPublic:
 
 @subscriptions_router.post("", status_code=201, response_model=SubscriptionWithSecret)
 def create_webhook(
-    body: SubscriptionCreate, session: SessionDep, principal: AdminKey
+    body: SubscriptionCreate, session: SessionDep, settings: SettingsDep, principal: AdminKey
 ) -> SubscriptionWithSecret:
     """Subscribe a URL to events; the signing secret is returned once."""
-    sub = webhooks.create_subscription(session=session, actor=principal.actor, **body.model_dump())
+    sub = webhooks.create_subscription(
+        session=session,
+        actor=principal.actor,
+        allowed_targets=settings.webhook_allowed_targets,
+        **body.model_dump(),
+    )
     return SubscriptionWithSecret.model_validate(sub, from_attributes=True)
 
 
@@ -138,7 +143,11 @@ def get_webhook(subscription_id: IdPath, session: SessionDep, _: AdminKey) -> Su
     response_model=SubscriptionPublic | SubscriptionWithSecret,
 )
 def update_webhook(
-    subscription_id: IdPath, body: SubscriptionUpdate, session: SessionDep, principal: AdminKey
+    subscription_id: IdPath,
+    body: SubscriptionUpdate,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: AdminKey,
 ) -> SubscriptionPublic | SubscriptionWithSecret:
     """Change url, events, description or is_active; `rotate_secret` returns the new secret."""
     changes = body.model_dump(exclude_unset=True, exclude={"rotate_secret"})
@@ -146,6 +155,7 @@ def update_webhook(
     sub = webhooks.update_subscription(
         session=session,
         subscription_id=subscription_id,
+        allowed_targets=settings.webhook_allowed_targets,
         actor=principal.actor,
         changes=changes,
         rotate_secret=body.rotate_secret,
