@@ -84,16 +84,25 @@ def get_principal(
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """Resolve the caller from a Bearer API key, or from the web UI's session user."""
+    """Resolve the caller from a Bearer API key, or from the web UI's session user.
+
+    Each caller is counted against TANGGAP_API_RATE_LIMIT (429 with Retry-After beyond it).
+    """
+    principal: Principal | None = None
     if credentials is not None and credentials.scheme.lower() == "bearer":
         principal = keys_service.authenticate(session=session, key=credentials.credentials)
         if principal is None:
             raise NotAuthenticated("Invalid or revoked API key.")
-        return principal
-    user = getattr(request.state, "user", None)
-    if isinstance(user, Principal):
-        return user
-    raise NotAuthenticated()
+    else:
+        user = getattr(request.state, "user", None)
+        if isinstance(user, Principal):
+            principal = user
+    if principal is None:
+        raise NotAuthenticated()
+    limiter = getattr(request.app.state, "rate_limiter", None)
+    if limiter is not None:
+        limiter.check(f"{principal.kind}:{principal.id}")
+    return principal
 
 
 def require_role(role: str) -> Callable[..., Principal]:

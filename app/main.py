@@ -26,6 +26,7 @@ from app.errors import AppError, DatabaseBusy
 from app.middleware import AdmissionMiddleware, BodyLimitMiddleware, MetricsMiddleware
 from app.nlp.batching import BatchingClassifier
 from app.nlp.classifier import Classifier, load_classifier
+from app.ratelimit import ApiRateLimiter
 from app.web.security import install_web
 
 log = logging.getLogger("tanggap")
@@ -192,6 +193,7 @@ def create_app(
         generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
+    app.state.rate_limiter = ApiRateLimiter(settings.api_rate_limit)
     install_error_handlers(app)
     include_routers(app)
     install_web(app, settings)
