@@ -26,6 +26,7 @@ from app.errors import AppError, DatabaseBusy
 from app.middleware import AdmissionMiddleware, BodyLimitMiddleware, MetricsMiddleware
 from app.nlp.batching import BatchingClassifier
 from app.nlp.classifier import Classifier, load_classifier
+from app.openapi import declare_error_responses
 from app.ratelimit import ApiRateLimiter
 from app.web.security import install_web
 
@@ -196,6 +197,7 @@ def create_app(
     app.state.rate_limiter = ApiRateLimiter(settings.api_rate_limit)
     install_error_handlers(app)
     include_routers(app)
+    declare_error_responses(app)
     install_web(app, settings)
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
