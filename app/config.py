@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     job_max_attempts: int = 8
     job_backoff_base_seconds: float = 2.0
     job_backoff_max_seconds: float = 600.0
+    # an API comment is processed inline; its safety-net job runs after this if that never ends
+    inline_grace_seconds: float = Field(default=60.0, ge=0)
 
     # Web UI
     secret_key: SecretStr = SecretStr("")

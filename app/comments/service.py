@@ -29,8 +29,8 @@ from app.validation import fit_field, fit_id, has_visible_text, sane_created_at
 log = logging.getLogger("tanggap.comments")
 
 # A comment processed inline has its safety-net job closed in the same commit; if the inline
-# step fails or the process dies, a worker picks the job up after this grace period.
-INLINE_GRACE = timedelta(seconds=60)
+# step fails or the process dies, a worker picks the job up after
+# TANGGAP_INLINE_GRACE_SECONDS (60 by default).
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,7 @@ def _store(
             kind=JobKind.COMMENT_PROCESS,
             payload={"comment_id": comment.id},
             dedupe_key=process_key(comment.id),  # type: ignore[arg-type]
-            run_after=now + INLINE_GRACE if inline else now,
+            run_after=now + timedelta(seconds=settings.inline_grace_seconds) if inline else now,
         )
         audit.record(
             session=session,
