@@ -48,7 +48,7 @@ def make_engine(
             url,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": busy_timeout},
-            **pool_args,  # type: ignore[arg-type]
+            **pool_args,
         )
         busy_ms = int(busy_timeout * 1000)
 

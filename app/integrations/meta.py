@@ -113,11 +113,11 @@ def parse_payload(payload: dict[str, Any], *, settings: Settings) -> MetaChanges
             continue
         entry_id = str(entry.get("id") or "")[:200]
         account = settings.meta_accounts.get(entry_id)
-        entry_time = entry.get("time")
+        raw_time = entry.get("time")
         # seconds or milliseconds; anything else is as if absent
-        is_number = isinstance(entry_time, int | float) and not isinstance(entry_time, bool)
-        if not (is_number and 0 < entry_time < 1e14):
-            entry_time = None
+        entry_time: float | None = None
+        if isinstance(raw_time, int | float) and not isinstance(raw_time, bool):
+            entry_time = float(raw_time) if 0 < raw_time < 1e14 else None
         seen = (len(out.new), len(out.edited))
         for change in entry.get("changes") or []:
             if not isinstance(change, dict) or not isinstance(change.get("value"), dict):

@@ -161,7 +161,7 @@ def revoke_session(request: Request, *, max_age_seconds: int) -> None:
         return
     now = datetime.now(UTC)
     with Session(request.app.state.engine) as db:
-        db.exec(delete(RevokedSession).where(col(RevokedSession.expires_at) < now))  # type: ignore[call-overload]
+        db.exec(delete(RevokedSession).where(col(RevokedSession.expires_at) < now))
         if db.get(RevokedSession, _sid_hash(sid)) is None:
             db.add(
                 RevokedSession(
