@@ -7,6 +7,7 @@ keep-alive connection each, for a fixed number of seconds per scenario:
 - ``ingest``: ``POST /api/v1/comments`` (stored, classified and drafted inline)
 - ``queue``: ``GET /api/v1/drafts?status=pending`` (the moderation queue read)
 - ``webhook``: a signed Meta webhook delivery with one new comment (stored, processed later)
+- ``classify``: ``POST /api/v1/classify`` (batch-1 latency with ``--clients 1``)
 
 Each scenario reports requests by status, timeouts, latency percentiles, how many non-2xx answers
 lacked ``Retry-After``, and how long ``/readyz`` took right after the load. Only 127.0.0.1 is used.
@@ -141,6 +142,10 @@ async def _client(
                             "author": f"warga{n}",
                         },
                     )
+                elif scenario == "classify":
+                    response = await client.post(
+                        "/api/v1/classify", json={"text": SAMPLES[n % len(SAMPLES)]}
+                    )
                 elif scenario == "queue":
                     response = await client.get("/api/v1/drafts?status=pending&limit=50")
                 elif scenario == "webhook":
@@ -207,6 +212,8 @@ def _start_server(database_url: str | None, backend: str, workers_env: dict[str,
         "TANGGAP_DATABASE_URL": database_url or f"sqlite:///{Path(tmp) / 'load.db'}",
         "TANGGAP_CLASSIFIER_BACKEND": backend,
         "TANGGAP_LOG_LEVEL": "WARNING",
+        # one key for all clients: the per-key limit would otherwise be what is measured
+        "TANGGAP_API_RATE_LIMIT": "1000000/minute",
         "TANGGAP_META_APP_SECRET": META_SECRET,
         "TANGGAP_META_ACCOUNTS": json.dumps({"bench-ig": "default"}),
         **workers_env,
@@ -258,7 +265,7 @@ def main() -> int:
         raise SystemExit("bounded: at most 500 clients and 120 s per scenario")
     scenarios = [s for s in args.scenarios.split(",") if s]
     for s in scenarios:
-        if s not in ("ingest", "queue", "webhook"):
+        if s not in ("ingest", "queue", "webhook", "classify"):
             raise SystemExit(f"unknown scenario {s}")
 
     server = None

@@ -3,7 +3,9 @@
 `BatchingClassifier` wraps any `Classifier`. Callers from any thread (request threads, the job
 worker) put their texts on one bounded queue; a single inference thread takes the first waiting
 call, gathers whatever else arrives within `max_wait_ms` (up to `max_batch_texts` texts), runs
-the wrapped classifier once on all of them and hands each caller its own predictions. One thread
+the wrapped classifier once on all of them and hands each caller its own predictions. The
+wait only happens under contention (calls arrived while the previous batch ran); a lone call on
+an idle server runs at once. One thread
 owns the model, so the CPU cores serve one batched forward pass instead of many small ones
 fighting over them. When more than `max_queue_texts` texts already wait, a call fails at once
 with `Overloaded` (429 with Retry-After) instead of queueing without bound.
@@ -64,6 +66,10 @@ class BatchingClassifier:
         self._cond = threading.Condition()
         self._stopped = False
         self._thread: threading.Thread | None = None
+        # Set when a call arrives while a batch runs: only then is waiting for company worth it;
+        # an idle server answers a lone call at once (the /classify batch-1 fast path).
+        self._running = False
+        self._contended = False
 
     # lifecycle -----------------------------------------------------------------------------
     def start(self) -> BatchingClassifier:
@@ -126,6 +132,7 @@ class BatchingClassifier:
                     details={"queued_texts": self._queued_texts},
                 )
             self._calls.append(call)
+            self._contended = self._contended or self._running or len(self._calls) > 1
             self._queued_texts += len(call.texts)
             INFERENCE_QUEUE.set(self._queued_texts)
             self._cond.notify()
@@ -144,7 +151,9 @@ class BatchingClassifier:
                 self._cond.wait()
             batch = [self._calls.popleft()]
             size = len(batch[0].texts)
-            deadline = time.monotonic() + self.max_wait
+            wait = self.max_wait if self._contended else 0.0
+            self._contended = False
+            deadline = time.monotonic() + wait
             while size < self.max_batch_texts:
                 if self._calls:
                     if size + len(self._calls[0].texts) > self.max_batch_texts:
@@ -159,6 +168,7 @@ class BatchingClassifier:
                 self._cond.wait(remaining)
             self._queued_texts -= size
             INFERENCE_QUEUE.set(self._queued_texts)
+            self._running = True
             return batch
 
     def _run(self) -> None:
@@ -168,6 +178,8 @@ class BatchingClassifier:
                 return
             live = [c for c in batch if c.future.set_running_or_notify_cancel()]
             if not live:
+                with self._cond:
+                    self._running = False
                 continue
             texts = [t for c in live for t in c.texts]
             INFERENCE_BATCH.observe(len(texts))
@@ -180,6 +192,9 @@ class BatchingClassifier:
                 for call in live:
                     call.future.set_exception(exc)
                 continue
+            finally:
+                with self._cond:
+                    self._running = False
             start = 0
             for call in live:
                 end = start + len(call.texts)

@@ -163,3 +163,13 @@ def test_stopped_batcher_refuses_and_empty_input_is_empty(fake: FakeClassifier) 
     batcher.stop()
     with pytest.raises(ServerBusy):
         batcher.predict(["late"])
+
+
+def test_a_lone_call_on_an_idle_batcher_does_not_wait_for_company(fake: FakeClassifier) -> None:
+    # a 10-minute wait would end in ServerBusy after 5 s if the lone call waited for company
+    batcher = BatchingClassifier(fake, max_wait_ms=600_000, result_timeout_s=5).start()  # type: ignore[arg-type]
+    try:
+        assert batcher.predict(["sendiri"])[0].intent == "sendiri"
+        assert batcher.predict(["lagi"])[0].intent == "lagi"
+    finally:
+        batcher.stop()
