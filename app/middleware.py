@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
@@ -54,14 +55,16 @@ class AdmissionMiddleware:
         self.wait_seconds = wait_seconds
         self.retry_after = retry_after
         self._slots: anyio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._waiting = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("path", "").startswith(UNMETERED_PREFIXES):
             await self.app(scope, receive, send)
             return
-        if self._slots is None:
-            self._slots = anyio.Semaphore(self.limit)
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._loop is not loop:  # one gate per event loop (tests)
+            self._slots, self._loop, self._waiting = anyio.Semaphore(self.limit), loop, 0
         slots = self._slots
         if slots.value == 0 and self._waiting >= self.max_waiting:
             await self._shed(send)
