@@ -18,7 +18,7 @@ from app.comments.schemas import (
     LabelCorrection,
     comment_public,
 )
-from app.deps import AnyKey, ClassifierDep, DrafterDep, ReviewerKey, SessionDep, SettingsDep
+from app.deps import AnyKey, ClassifierDep, DrafterDep, IdPath, ReviewerKey, SessionDep, SettingsDep
 from app.drafts import service as drafts_service
 from app.drafts.schemas import draft_public
 from app.errors import AppError, ValidationFailed
@@ -127,7 +127,7 @@ def create_comments_batch(
 
 
 @router.get("/{comment_id}", response_model=CommentDetail)
-def get_comment(comment_id: int, session: SessionDep, _: AnyKey) -> CommentDetail:
+def get_comment(comment_id: IdPath, session: SessionDep, _: AnyKey) -> CommentDetail:
     """A comment with all its drafts and its audit history."""
     comment = service.get(session=session, comment_id=comment_id)
     drafts = drafts_service.drafts_of(session=session, comment_id=comment_id)
@@ -143,7 +143,7 @@ def get_comment(comment_id: int, session: SessionDep, _: AnyKey) -> CommentDetai
 
 @router.post("/{comment_id}/labels", response_model=CommentPublic)
 def correct_comment_labels(
-    comment_id: int,
+    comment_id: IdPath,
     body: LabelCorrection,
     session: SessionDep,
     principal: ReviewerKey,

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import anyio.to_thread
 from sqlmodel import Session
 
 from app.config import Settings
 from app.drafting.drafter import Drafter, DraftRequest, DraftResult
 from app.drafts import context as draft_context
 from app.errors import ValidationFailed
+from app.metrics import CLASSIFY_SECONDS
 from app.nlp.classifier import Classifier, Prediction, classify
 
 
@@ -39,6 +41,20 @@ def classify_text(*, settings: Settings, classifier: Classifier, text: str) -> P
         raise ValidationFailed("Text is empty.", details={"field": "text"})
     [prediction] = classify(classifier, [text])
     return prediction
+
+
+async def aclassify_text(*, settings: Settings, classifier: Classifier, text: str) -> Prediction:
+    """`classify_text` awaited on the event loop: the batcher's future, no worker thread."""
+    _check_length(settings, text)
+    if not text.strip():
+        raise ValidationFailed("Text is empty.", details={"field": "text"})
+    apredict = getattr(classifier, "apredict", None)
+    with CLASSIFY_SECONDS.time():
+        if apredict is not None:
+            [prediction] = await apredict([text])
+        else:
+            [prediction] = await anyio.to_thread.run_sync(classifier.predict, [text])
+    return prediction  # type: ignore[no-any-return]
 
 
 def draft_text(

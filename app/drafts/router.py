@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from app.deps import AnyKey, DrafterDep, ReviewerKey, SessionDep, SettingsDep
+from app.deps import AnyKey, DrafterDep, IdPath, ReviewerKey, SessionDep, SettingsDep
 from app.drafts import service
 from app.drafts.schemas import (
     ApproveBody,
@@ -56,14 +56,14 @@ def list_drafts(
 
 
 @router.get("/{draft_id}", response_model=QueueItem)
-def get_draft(draft_id: int, session: SessionDep, _: AnyKey) -> QueueItem:
+def get_draft(draft_id: IdPath, session: SessionDep, _: AnyKey) -> QueueItem:
     """One draft with its comment."""
     return queue_item(*service.get(session=session, draft_id=draft_id))
 
 
 @router.post("/{draft_id}/approve", response_model=QueueItem)
 def approve_draft(
-    draft_id: int,
+    draft_id: IdPath,
     session: SessionDep,
     settings: SettingsDep,
     principal: ReviewerKey,
@@ -84,7 +84,7 @@ def approve_draft(
 
 @router.post("/{draft_id}/reject", response_model=QueueItem)
 def reject_draft(
-    draft_id: int, body: RejectBody, session: SessionDep, principal: ReviewerKey
+    draft_id: IdPath, body: RejectBody, session: SessionDep, principal: ReviewerKey
 ) -> QueueItem:
     """Reject with a reason."""
     draft, comment = service.reject(
@@ -99,7 +99,7 @@ def reject_draft(
 
 @router.post("/{draft_id}/regenerate", response_model=QueueItem)
 def regenerate_draft(
-    draft_id: int,
+    draft_id: IdPath,
     body: RegenerateBody,
     session: SessionDep,
     settings: SettingsDep,

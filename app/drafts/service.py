@@ -35,6 +35,7 @@ from app.errors import (
 from app.metrics import DRAFTS_CREATED, DRAFTS_DECIDED
 from app.nlp.classifier import Prediction
 from app.tables import Comment, Draft, utcnow
+from app.validation import MAX_DB_INT
 
 # --- creating drafts -------------------------------------------------------------------------
 
@@ -185,9 +186,12 @@ def decode_cursor(cursor: str) -> tuple[int, datetime, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         prio, created, draft_id = json.loads(base64.urlsafe_b64decode(padded))
-        return int(prio), datetime.fromisoformat(created), int(draft_id)
-    except (ValueError, TypeError, json.JSONDecodeError) as exc:
-        raise BadRequest("Invalid cursor.", details={"cursor": cursor}) from exc
+        prio, draft_id = int(prio), int(draft_id)
+        if not (-MAX_DB_INT <= prio <= MAX_DB_INT and 0 <= draft_id <= MAX_DB_INT):
+            raise ValueError("out of range")
+        return prio, datetime.fromisoformat(created), draft_id
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        raise BadRequest("Invalid cursor.", details={"cursor": cursor[:200]}) from exc
 
 
 def list_queue(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.comments import service as comments_service
-from app.deps import ClockDep, DrafterDep, SessionDep, SettingsDep
+from app.deps import ClockDep, DrafterDep, IdPath, SessionDep, SettingsDep
 from app.errors import AppError, NotFound
 from app.nlp.labels import INTENTS, SENTIMENTS, TONES
 from app.web import format as fmt
@@ -21,7 +21,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/comments/{comment_id}", response_class=HTMLResponse)
 def comment_detail(
     request: Request,
-    comment_id: int,
+    comment_id: IdPath,
     user: WebUser,
     session: SessionDep,
     settings: SettingsDep,
@@ -57,7 +57,7 @@ def comment_detail(
 @router.post("/comments/{comment_id}/labels", dependencies=[Csrf])
 def correct_labels(
     request: Request,
-    comment_id: int,
+    comment_id: IdPath,
     user: WebUser,
     session: SessionDep,
     settings: SettingsDep,

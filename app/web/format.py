@@ -111,7 +111,10 @@ def local_time(value: datetime | None, tz: tzinfo) -> str:
         return "–"
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    local = value.astimezone(tz)
+    try:
+        local = value.astimezone(tz)
+    except (OverflowError, ValueError):  # e.g. 9999-12-31 23:59 UTC has no local time in WIB
+        local = value
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
 
 

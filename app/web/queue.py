@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.analytics import service as analytics
 from app.comments import service as comments_service
-from app.deps import ClockDep, DrafterDep, SessionDep, SettingsDep
+from app.deps import ClockDep, DrafterDep, IdPath, SessionDep, SettingsDep
 from app.drafts import service as drafts_service
 from app.errors import AppError, BadRequest
 from app.nlp.labels import INTENTS, SENTIMENTS, TONES
@@ -84,7 +84,7 @@ def queue(
 @router.post("/queue/{draft_id}/approve", dependencies=[Csrf])
 def approve(
     request: Request,
-    draft_id: int,
+    draft_id: IdPath,
     user: WebUser,
     session: SessionDep,
     settings: SettingsDep,
@@ -117,7 +117,7 @@ def approve(
 @router.post("/queue/{draft_id}/reject", dependencies=[Csrf])
 def reject(
     request: Request,
-    draft_id: int,
+    draft_id: IdPath,
     user: WebUser,
     session: SessionDep,
     reason: Annotated[str, Form(max_length=1000)] = "",
@@ -146,7 +146,7 @@ def reject(
 @router.post("/queue/{draft_id}/regenerate", dependencies=[Csrf])
 def regenerate(
     request: Request,
-    draft_id: int,
+    draft_id: IdPath,
     user: WebUser,
     session: SessionDep,
     settings: SettingsDep,
