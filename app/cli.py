@@ -45,7 +45,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         log_level=settings.log_level.lower(),
-        proxy_headers=True,
+        # X-Forwarded-For/-Proto only from the proxies named in TANGGAP_TRUSTED_PROXIES
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
     )
     return 0
 
@@ -336,10 +338,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", nargs="?", default="classifier", choices=["classifier", "drafts"])
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
     p.add_argument("--model-dir", type=Path, default=model_dir)
-    p.add_argument("--input", type=Path, help="drafts: JSONL of comments")
+    p.add_argument(
+        "--input", type=Path, nargs="+", help="drafts: labeled sets (YAML) and/or JSONL comments"
+    )
     p.add_argument("--output", type=Path, help="where to write the JSON report")
     p.add_argument("--tone", default=None, choices=["santai", "netral", "formal"])
     p.add_argument("--account", default=None)
+    p.add_argument(
+        "--use-model", action="store_true", help="drafts: classify instead of the set's labels"
+    )
     p.set_defaults(func=_eval)
 
     p = sub.add_parser("classify", help="classify a JSONL file of {id, text}")

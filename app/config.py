@@ -38,6 +38,22 @@ class Settings(BaseSettings):
     max_body_bytes: int = 2 * 1024 * 1024
     page_size_max: int = 200
 
+    # Concurrency (docs/operations.md): requests that may run at once, the waiting room in front of
+    # them, and the database pool sized from them, so a request never waits on a connection that
+    # a request waiting on a thread holds. Every wait is short and ends in a 503 with Retry-After.
+    max_concurrent_requests: int = Field(default=16, ge=1, le=512)
+    max_waiting_requests: int = Field(default=64, ge=0)
+    request_wait_seconds: float = Field(default=0.5, gt=0)
+    db_pool_reserve: int = Field(default=4, ge=2)  # worker, /readyz, streamed exports
+    db_pool_timeout_seconds: float = Field(default=2.0, gt=0)
+    sqlite_busy_timeout_seconds: float = Field(default=5.0, gt=0)
+    retry_after_seconds: int = Field(default=1, ge=1)
+
+    # Micro-batched inference (app/nlp/batching.py): one inference thread, a bounded queue
+    inference_max_batch_texts: int = Field(default=32, ge=1)
+    inference_max_wait_ms: float = Field(default=2.0, ge=0)
+    inference_max_queue_texts: int = Field(default=1024, ge=1)
+
     # Worker (durable job table on the same database)
     worker_in_process: bool = True
     worker_poll_seconds: float = 0.5
@@ -45,6 +61,8 @@ class Settings(BaseSettings):
     job_max_attempts: int = 8
     job_backoff_base_seconds: float = 2.0
     job_backoff_max_seconds: float = 600.0
+    # an API comment is processed inline; its safety-net job runs after this if that never ends
+    inline_grace_seconds: float = Field(default=60.0, ge=0)
 
     # Web UI
     secret_key: SecretStr = SecretStr("")
@@ -86,6 +104,22 @@ class Settings(BaseSettings):
     # "open": after the first note, hand a bot's `pending` conversation to the agents
     chatwoot_handoff: Literal["none", "open"] = "none"
 
+    # Chatwoot webhooks without a secret are refused unless this is set (a trusted network only)
+    chatwoot_allow_unsigned: bool = False
+    # Outgoing webhooks may only reach public addresses; these hosts or networks (CIDR) may be
+    # private, e.g. ["hooks.internal", "10.1.2.0/24"] (docs/operations.md)
+    webhook_allowed_targets: list[str] = Field(default_factory=list)
+
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDRs); empty: none
+    trusted_proxies: list[str] = Field(default_factory=list)
+    # Per-key (or per-user) API rate limit, `limits` notation: "3000/minute", "50/second"
+    api_rate_limit: str = "3000/minute"
+    # Failed logins: per user and address, per address, and per user from anywhere (window)
+    login_failures_per_user_address: int = 5
+    login_failures_per_address: int = 20
+    login_failures_per_user: int = 10
+    login_window_seconds: float = 300.0
+
     # Signed webhooks (in and out): how old a signed timestamp may be
     webhook_tolerance_seconds: int = 300
 
@@ -105,6 +139,16 @@ class Settings(BaseSettings):
         if self.environment == "production" and not self.secret_key.get_secret_value():
             raise ValueError("TANGGAP_SECRET_KEY must be set when TANGGAP_ENVIRONMENT=production")
         return self
+
+    @property
+    def db_pool_size(self) -> int:
+        """Connections: one per admitted request plus the reserve."""
+        return self.max_concurrent_requests + self.db_pool_reserve
+
+    @property
+    def thread_pool_size(self) -> int:
+        """Worker threads for sync routes: every admitted request plus unmetered probes."""
+        return max(40, self.max_concurrent_requests + 8)
 
     @property
     def is_sqlite(self) -> bool:

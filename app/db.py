@@ -10,6 +10,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
+from app.config import Settings
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -31,26 +33,67 @@ def include_object(
     return not (reflected and name is not None and name.startswith(RAW_SQL_OBJECTS))
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout for concurrent writers."""
+def make_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    pool_size: int = 20,
+    pool_timeout: float = 2.0,
+    busy_timeout: float = 5.0,
+) -> Engine:
+    """Create an engine with a fixed pool and short waits.
+
+    `pool_size` connections and no overflow: the API admits fewer concurrent requests than that
+    (see `app.middleware.AdmissionMiddleware`), so a wait for a connection is rare and ends after
+    `pool_timeout` seconds in `sqlalchemy.exc.TimeoutError` (a 503 with Retry-After), never in a
+    hang. SQLite gets WAL, foreign keys and a `busy_timeout` for concurrent writers.
+    """
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        pool_args: dict[str, object] = {}
+        if path and path != ":memory:":
+            pool_args = {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": pool_timeout}
         engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": busy_timeout},
+            **pool_args,
         )
+        busy_ms = int(busy_timeout * 1000)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
+            # WAL + NORMAL: a commit survives a crash of the process (kill -9), only a power loss
+            # can take the last commits back; one fsync per checkpoint instead of per commit.
+            cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={busy_ms}")
             cur.close()
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=pool_timeout,
+    )
+
+
+def engine_from_settings(settings: Settings) -> Engine:
+    """The service's engine: pool sized from the admission limit (docs/operations.md)."""
+    return make_engine(
+        settings.database_url,
+        echo=settings.database_echo,
+        pool_size=settings.db_pool_size,
+        pool_timeout=settings.db_pool_timeout_seconds,
+        busy_timeout=settings.sqlite_busy_timeout_seconds,
+    )
 
 
 @contextmanager

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
+from fastapi import Path as PathParam
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator
 from sqlmodel import Session
 
 from app.config import Settings
@@ -17,6 +20,26 @@ from app.keys import service as keys_service
 from app.nlp.classifier import Classifier
 from app.security import Principal
 from app.tables import utcnow
+from app.validation import MAX_DB_INT
+
+
+def _iso_only(value: object) -> object:
+    # pydantic would read "0.5" or "1700000000" as unix seconds; a filter takes dates only
+    if isinstance(value, str) and not _ISO_START.match(value.strip()):
+        raise ValueError("must be an ISO 8601 date-time, e.g. 2026-12-01T00:00:00Z")
+    return value
+
+
+_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
+IsoDateTimeQuery = Annotated[
+    datetime | None,
+    BeforeValidator(_iso_only),
+    Query(description="ISO 8601 date-time, e.g. 2026-12-01T00:00:00+07:00"),
+]
+
+# Ids are 32-bit INTEGER columns: a larger id is a 422, not a database error.
+IdPath = Annotated[int, PathParam(ge=1, le=MAX_DB_INT)]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_DB_INT)]
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -61,16 +84,25 @@ def get_principal(
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """Resolve the caller from a Bearer API key, or from the web UI's session user."""
+    """Resolve the caller from a Bearer API key, or from the web UI's session user.
+
+    Each caller is counted against TANGGAP_API_RATE_LIMIT (429 with Retry-After beyond it).
+    """
+    principal: Principal | None = None
     if credentials is not None and credentials.scheme.lower() == "bearer":
         principal = keys_service.authenticate(session=session, key=credentials.credentials)
         if principal is None:
             raise NotAuthenticated("Invalid or revoked API key.")
-        return principal
-    user = getattr(request.state, "user", None)
-    if isinstance(user, Principal):
-        return user
-    raise NotAuthenticated()
+    else:
+        user = getattr(request.state, "user", None)
+        if isinstance(user, Principal):
+            principal = user
+    if principal is None:
+        raise NotAuthenticated()
+    limiter = getattr(request.app.state, "rate_limiter", None)
+    if limiter is not None:
+        limiter.check(f"{principal.kind}:{principal.id}")
+    return principal
 
 
 def require_role(role: str) -> Callable[..., Principal]:

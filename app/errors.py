@@ -11,11 +11,20 @@ class AppError(Exception):
     status_code = 400
     code = "bad_request"
     message = "Permintaan tidak valid."
+    # Seconds for a `Retry-After` header (429 and 503 answers carry one).
+    retry_after: int | None = None
 
-    def __init__(self, message: str | None = None, *, details: Any = None) -> None:
+    def __init__(
+        self, message: str | None = None, *, details: Any = None, retry_after: int | None = None
+    ) -> None:
         self.message = message or self.message
         self.details = details
+        if retry_after is not None:
+            self.retry_after = retry_after
         super().__init__(self.message)
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
 
     def to_body(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message, "details": self.details}}
@@ -24,6 +33,13 @@ class AppError(Exception):
 class BadRequest(AppError):
     status_code = 400
     code = "bad_request"
+
+
+class MalformedJson(BadRequest):
+    """A body that is not JSON, or JSON nested deeper than anyone sends."""
+
+    code = "malformed_json"
+    message = "Request body is not valid JSON."
 
 
 class NotAuthenticated(AppError):
@@ -94,6 +110,11 @@ class UndoExpired(Conflict):
     message = "Too late to undo: the approval is already being sent."
 
 
+class LastAdminKey(Conflict):
+    code = "last_admin_key"
+    message = "The last active admin key cannot revoke itself; create another admin key first."
+
+
 class PayloadTooLarge(AppError):
     status_code = 413
     code = "payload_too_large"
@@ -107,15 +128,46 @@ class ValidationFailed(AppError):
 
 
 class Overloaded(AppError):
+    """The inference queue is full (as TEI and Infinity answer): retry after a moment."""
+
     status_code = 429
     code = "overloaded"
     message = "Too many requests; retry later."
+    retry_after = 1
+
+
+class RateLimited(AppError):
+    """This key or address sent more requests than its limit allows."""
+
+    status_code = 429
+    code = "rate_limited"
+    message = "Rate limit exceeded; retry later."
+    retry_after = 1
+
+
+class ServerBusy(AppError):
+    """Every request slot stayed taken for the whole short wait: the server sheds load."""
+
+    status_code = 503
+    code = "server_busy"
+    message = "The server is busy; retry later."
+    retry_after = 1
+
+
+class DatabaseBusy(AppError):
+    """No database connection or lock came free within the short timeout."""
+
+    status_code = 503
+    code = "database_busy"
+    message = "The database is busy; retry later."
+    retry_after = 1
 
 
 class ModelNotReady(AppError):
     status_code = 503
     code = "model_not_ready"
     message = "The classification model is not loaded yet."
+    retry_after = 5
 
 
 class TextEmpty(BadRequest):

@@ -7,22 +7,27 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
 from app.api import include_routers
 from app.config import Settings, get_settings
-from app.db import make_engine
+from app.db import engine_from_settings
 from app.drafting.drafter import Drafter, load_drafter
-from app.errors import AppError
-from app.middleware import BodyLimitMiddleware, MetricsMiddleware
+from app.errors import AppError, DatabaseBusy
+from app.middleware import AdmissionMiddleware, BodyLimitMiddleware, MetricsMiddleware
+from app.nlp.batching import BatchingClassifier
 from app.nlp.classifier import Classifier, load_classifier
+from app.openapi import declare_error_responses
+from app.ratelimit import ApiRateLimiter
 from app.web.security import install_web
 
 log = logging.getLogger("tanggap")
@@ -49,7 +54,28 @@ def _envelope(status: int, code: str, message: str, details: Any = None) -> JSON
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(_: Request, exc: AppError) -> JSONResponse:
-        return JSONResponse(exc.to_body(), status_code=exc.status_code)
+        return JSONResponse(exc.to_body(), status_code=exc.status_code, headers=exc.headers())
+
+    @app.exception_handler(sa_exc.TimeoutError)
+    async def pool_timeout(_: Request, exc: sa_exc.TimeoutError) -> JSONResponse:
+        log.warning("db.pool.timeout %s", exc)
+        err = DatabaseBusy(retry_after=app.state.settings.retry_after_seconds)
+        return JSONResponse(err.to_body(), status_code=err.status_code, headers=err.headers())
+
+    @app.exception_handler(sa_exc.DataError)
+    @app.exception_handler(OverflowError)
+    async def out_of_range(_: Request, exc: Exception) -> JSONResponse:
+        # The last line of defence for input the edge let through: a number beyond the column
+        # (PostgreSQL int4, SQLite int8) or a NUL byte in a PostgreSQL text field.
+        log.info("db.value_rejected %s", type(exc).__name__)
+        return _envelope(422, "value_out_of_range", "A value does not fit the database.")
+
+    @app.exception_handler(sa_exc.OperationalError)
+    async def db_unavailable(_: Request, exc: sa_exc.OperationalError) -> JSONResponse:
+        # "database is locked" past the busy timeout, or the server unreachable: both pass.
+        log.warning("db.operational %s", type(exc.orig).__name__)
+        err = DatabaseBusy(retry_after=app.state.settings.retry_after_seconds)
+        return JSONResponse(err.to_body(), status_code=err.status_code, headers=err.headers())
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -64,8 +90,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and isinstance(
+            exc.__cause__, RecursionError | ValueError | UnicodeDecodeError
+        ):
+            # FastAPI's "error parsing the body": nested too deep for the parser, or not UTF-8
+            return _envelope(400, "malformed_json", "Request body is not valid JSON.")
         code = _HTTP_CODES.get(exc.status_code, "http_error")
-        return _envelope(exc.status_code, code, str(exc.detail))
+        details = getattr(exc, "details", None)
+        return _envelope(exc.status_code, code, str(exc.detail), details)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -111,11 +143,19 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = engine or make_engine(settings.database_url, echo=settings.database_echo)
-        app.state.classifier = classifier or load_classifier(
-            settings.model_dir, settings.classifier_backend
-        )
-        app.state.classifier.warmup()
+        # More threads than admitted requests, so none waits on a thread while holding a connection.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.thread_pool_size
+        app.state.engine = engine or engine_from_settings(settings)
+        inner = classifier or load_classifier(settings.model_dir, settings.classifier_backend)
+        inner.warmup()
+        # Requests and the worker share one inference thread that batches their texts.
+        batcher = BatchingClassifier(
+            inner,
+            max_batch_texts=settings.inference_max_batch_texts,
+            max_wait_ms=settings.inference_max_wait_ms,
+            max_queue_texts=settings.inference_max_queue_texts,
+        ).start()
+        app.state.classifier = batcher
         app.state.drafter = drafter or load_drafter(settings)
         log.info("app.ready model=%s", app.state.classifier.model_version)
         _warn_graph_versions(app.state.engine, settings)
@@ -141,6 +181,7 @@ def create_app(
         finally:
             if worker is not None:
                 worker.stop()
+            batcher.stop()
             http.close()
             if engine is None:
                 app.state.engine.dispose()
@@ -153,9 +194,18 @@ def create_app(
         generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
+    app.state.rate_limiter = ApiRateLimiter(settings.api_rate_limit)
     install_error_handlers(app)
     include_routers(app)
+    declare_error_responses(app)
     install_web(app, settings)
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        AdmissionMiddleware,
+        limit=settings.max_concurrent_requests,
+        max_waiting=settings.max_waiting_requests,
+        wait_seconds=settings.request_wait_seconds,
+        retry_after=settings.retry_after_seconds,
+    )
     return app

@@ -1,6 +1,6 @@
 """Prometheus metrics (one registry per process)."""
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 HTTP_REQUESTS = Counter(
     "tanggap_http_requests_total", "HTTP requests", ["method", "route", "status"]
@@ -16,3 +16,14 @@ CLASSIFY_SECONDS = Histogram(
 )
 DRAFTS_CREATED = Counter("tanggap_drafts_created_total", "Drafts created", ["action"])
 DRAFTS_DECIDED = Counter("tanggap_drafts_decided_total", "Review decisions", ["decision"])
+REQUESTS_IN_FLIGHT = Gauge("tanggap_requests_in_flight", "Admitted requests running now")
+REQUESTS_SHED = Counter("tanggap_requests_shed_total", "Requests answered 503 by admission")
+INFERENCE_QUEUE = Gauge("tanggap_inference_queue_texts", "Texts waiting for the classifier")
+INFERENCE_BATCH = Histogram(
+    "tanggap_inference_batch_texts",
+    "Texts per classifier batch",
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128),
+)
+INFERENCE_REJECTED = Counter(
+    "tanggap_inference_rejected_total", "Classify calls refused: inference queue full"
+)

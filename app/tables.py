@@ -300,3 +300,17 @@ class AccountConnection(SQLModel, table=True):
     chatwoot_handoff: str | None = Field(default=None, max_length=20)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+
+
+class RevokedSession(SQLModel, table=True):
+    """A web session ended by logout: its signed cookie is refused from then on (any replica).
+
+    Only a hash of the session id is kept, until the cookie would have expired anyway.
+    """
+
+    __tablename__ = "revoked_sessions"
+
+    sid_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int | None = Field(default=None, index=True)
+    revoked_at: datetime = _ts()
+    expires_at: datetime = _ts(index=True)

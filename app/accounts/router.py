@@ -30,7 +30,11 @@ def get_account(name: AccountName, session: SessionDep, _: AnyKey) -> AccountPub
     return _account(service.get_account(session=session, name=name), session)
 
 
-@router.put("/accounts/{name}", response_model=AccountPublic)
+@router.put(
+    "/accounts/{name}",
+    response_model=AccountPublic,
+    responses={201: {"description": "Created", "model": AccountPublic}},
+)
 def put_account(
     name: AccountName, body: AccountIn, response: Response, session: SessionDep, principal: AdminKey
 ) -> AccountPublic:

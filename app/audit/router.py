@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,7 +9,8 @@ from pydantic import BaseModel
 
 from app.audit import service
 from app.comments.schemas import AuditEntry
-from app.deps import AnyKey, SessionDep
+from app.deps import AnyKey, IdQuery, IsoDateTimeQuery, SessionDep
+from app.validation import MAX_DB_INT
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -24,15 +24,17 @@ class AuditPage(BaseModel):
 def list_audit(
     session: SessionDep,
     _: AnyKey,
-    comment_id: int | None = None,
-    draft_id: int | None = None,
+    comment_id: IdQuery = None,
+    draft_id: IdQuery = None,
     action: str | None = None,
     actor: str | None = None,
     account: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: IsoDateTimeQuery = None,
+    until: IsoDateTimeQuery = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[int | None, Query(description="`next_cursor` of the previous page")] = None,
+    cursor: Annotated[
+        int | None, Query(ge=1, le=MAX_DB_INT, description="`next_cursor` of the previous page")
+    ] = None,
 ) -> AuditPage:
     """Audit events, newest first, filterable and paginated."""
     rows = service.search(

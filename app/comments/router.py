@@ -19,7 +19,7 @@ from app.comments.schemas import (
     LabelCorrection,
     comment_public,
 )
-from app.deps import AnyKey, ClassifierDep, DrafterDep, ReviewerKey, SessionDep, SettingsDep
+from app.deps import AnyKey, ClassifierDep, DrafterDep, IdPath, ReviewerKey, SessionDep, SettingsDep
 from app.drafts import service as drafts_service
 from app.drafts.schemas import DraftPublic, draft_public
 from app.errors import AppError, ValidationFailed
@@ -141,7 +141,7 @@ def create_comments_batch(
 
 
 @router.get("/{comment_id}", response_model=CommentDetail)
-def get_comment(comment_id: int, session: SessionDep, _: AnyKey) -> CommentDetail:
+def get_comment(comment_id: IdPath, session: SessionDep, _: AnyKey) -> CommentDetail:
     """A comment with all its drafts and its audit history."""
     comment = service.get(session=session, comment_id=comment_id)
     drafts = drafts_service.drafts_of(session=session, comment_id=comment_id)
@@ -157,11 +157,21 @@ def get_comment(comment_id: int, session: SessionDep, _: AnyKey) -> CommentDetai
 
 @router.post("/{comment_id}/labels", response_model=CommentPublic)
 def correct_comment_labels(
-    comment_id: int, body: LabelCorrection, session: SessionDep, principal: ReviewerKey
+    comment_id: IdPath,
+    body: LabelCorrection,
+    session: SessionDep,
+    principal: ReviewerKey,
+    settings: SettingsDep,
+    drafter: DrafterDep,
 ) -> CommentPublic:
-    """Correct intent/sentiment/abuse; stored as a training example for `train --with-feedback`."""
+    """Correct intent/sentiment/abuse (a training example); the pending draft is redrafted."""
     comment = service.correct_labels(
-        session=session, comment_id=comment_id, actor=principal.actor, **body.model_dump()
+        session=session,
+        comment_id=comment_id,
+        actor=principal.actor,
+        drafter=drafter,
+        settings=settings,
+        **body.model_dump(),
     )
     current = service.current_drafts(session=session, comment_ids=[comment_id]).get(comment_id)
     return comment_public(comment, current)
@@ -169,7 +179,7 @@ def correct_comment_labels(
 
 @router.post("/{comment_id}/hide-personal-data", response_model=DraftPublic)
 def hide_personal_data(
-    comment_id: int, session: SessionDep, settings: SettingsDep, principal: ReviewerKey
+    comment_id: IdPath, session: SessionDep, settings: SettingsDep, principal: ReviewerKey
 ) -> DraftPublic:
     """Hide the comment because it holds personal data: an approved hide draft with
     `hide_reason: "pii"` (not a spam label, not a training example)."""

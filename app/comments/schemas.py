@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.drafts.schemas import DraftPublic, draft_public
+from app.validation import created_at_error, utc
 
 Platform = Literal["instagram", "facebook", "x", "tiktok", "youtube", "web", "other"]
 ACCOUNT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
@@ -25,8 +26,27 @@ class CommentCreate(BaseModel):
     author_id: str | None = Field(default=None, max_length=200)
     post_id: str | None = Field(default=None, max_length=200)
     parent_id: str | None = Field(default=None, max_length=200)
-    created_at: datetime | None = None
+    created_at: datetime | None = Field(
+        default=None, description="From 2000-01-01 to a day ahead of the server's clock."
+    )
     account: str | None = Field(default=None, pattern=ACCOUNT_PATTERN)
+
+    @field_validator("external_id", "author", "author_id", "post_id", "parent_id")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
+    @field_validator("created_at")
+    @classmethod
+    def _created_at_in_range(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        problem = created_at_error(value)
+        if problem:
+            raise ValueError(f"created_at {problem}")
+        return utc(value)
 
 
 class CommentBatch(BaseModel):

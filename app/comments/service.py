@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,12 +25,13 @@ from app.nlp.labels import INTENTS, SENTIMENTS
 from app.outbox import service as outbox
 from app.outbox.jobs import JobKind
 from app.tables import AuditEvent, Comment, Draft, KbEntry, LabelFeedback, utcnow
+from app.validation import fit_field, fit_id, has_visible_text, sane_created_at
 
 log = logging.getLogger("tanggap.comments")
 
 # A comment processed inline has its safety-net job closed in the same commit; if the inline
-# step fails or the process dies, a worker picks the job up after this grace period.
-INLINE_GRACE = timedelta(seconds=60)
+# step fails or the process dies, a worker picks the job up after
+# TANGGAP_INLINE_GRACE_SECONDS (60 by default).
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,25 @@ class IngestResult:
 
 def validate_text(text: str, settings: Settings) -> str:
     cleaned = text.replace("\x00", "").strip()
-    if not cleaned:
-        raise ValidationFailed("Comment text must not be empty.", details={"field": "text"})
+    if not cleaned or not has_visible_text(cleaned):
+        raise ValidationFailed(
+            "Comment text must not be empty (or only invisible characters).",
+            details={"field": "text"},
+        )
     if len(cleaned) > settings.max_text_chars:
         raise ValidationFailed(
             "Comment text is too long.",
             details={"field": "text", "max_chars": settings.max_text_chars, "chars": len(cleaned)},
         )
     return cleaned
+
+
+def validate_text_or_none(text: str, settings: Settings) -> str | None:
+    """`validate_text` for platform deliveries: None instead of an error."""
+    try:
+        return validate_text(text, settings)
+    except ValidationFailed:
+        return None
 
 
 def ingest(
@@ -132,6 +144,7 @@ def _store(
     settings: Settings,
     inline: bool,
 ) -> list[IngestResult]:
+    items = [replace(i, external_id=fit_id(i.external_id)) for i in items]
     keys = {(i.platform, i.external_id) for i in items}
     names = {i.account or settings.default_account for i in items}
     # A typo in `account` must not create an account; webhooks map ids to names the operator
@@ -156,17 +169,18 @@ def _store(
         if key in existing:
             results.append(IngestResult(existing[key], created=False))
             continue
+        # The API validated these already; platform deliveries are cut to fit, never refused.
         comment = Comment(
             platform=item.platform,
             external_id=item.external_id,
             account=item.account or settings.default_account,
-            author=item.author,
-            author_id=item.author_id,
-            post_id=item.post_id,
-            parent_id=item.parent_id,
+            author=fit_field(item.author, 200),
+            author_id=fit_field(item.author_id, 200),
+            post_id=fit_field(item.post_id, 200),
+            parent_id=fit_field(item.parent_id, 200),
             text=validate_text(item.text, settings),
             source=source,
-            created_at=item.created_at or now,
+            created_at=sane_created_at(item.created_at) or now,
             received_at=now,
             extra=item.extra or {},
         )
@@ -181,7 +195,7 @@ def _store(
             kind=JobKind.COMMENT_PROCESS,
             payload={"comment_id": comment.id},
             dedupe_key=process_key(comment.id),  # type: ignore[arg-type]
-            run_after=now + INLINE_GRACE if inline else now,
+            run_after=now + timedelta(seconds=settings.inline_grace_seconds) if inline else now,
         )
         audit.record(
             session=session,
@@ -234,8 +248,13 @@ def correct_labels(
     intent: str | None,
     sentiment: str | None,
     abusive: bool | None,
+    drafter: Drafter | None = None,
+    settings: Settings | None = None,
 ) -> Comment:
-    """Store a reviewer's correction as a training example and apply it to the comment."""
+    """Store a reviewer's correction as a training example and apply it to the comment.
+
+    With a drafter, the comment's pending draft is drafted again from the new labels.
+    """
     comment = get(session=session, comment_id=comment_id)
     if intent is None and sentiment is None and abusive is None:
         raise ValidationFailed("Give at least one of intent, sentiment, abusive.")
@@ -273,6 +292,10 @@ def correct_labels(
             "new": {"intent": intent, "sentiment": sentiment, "abusive": abusive},
         },
     )
+    if drafter is not None and settings is not None:
+        drafts_service.redraft_pending(
+            session=session, comment=comment, drafter=drafter, settings=settings, actor=actor
+        )
     session.commit()
     session.refresh(comment)
     return comment

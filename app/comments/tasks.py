@@ -29,11 +29,19 @@ def apply_prediction(comment: Comment, prediction: Prediction, model_version: st
     comment.intent = prediction.intent
     comment.sentiment = prediction.sentiment
     comment.abusive = prediction.abusive
-    # Personal data spans ride with the scores until comments get their own `pii` column.
-    comment.scores = {**prediction.scores, **({"pii": prediction.pii} if prediction.pii else {})}
+    comment.scores = prediction.scores
     comment.model_version = model_version
     comment.classified_at = utcnow()
     comment.status = "processed"
+    # The classifier's action and personal-data spans, kept for drafting and redrafting.
+    comment.extra = {
+        **dict(comment.extra or {}),
+        "classifier": {
+            "action": prediction.action,
+            "action_reason": prediction.action_reason,
+            "pii": list(prediction.pii),
+        },
+    }
 
 
 def process(

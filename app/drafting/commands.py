@@ -15,11 +15,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from app.config import Settings, get_settings
-from app.drafting import rubric, service
-from app.drafting.drafter import load_drafter
+from app.drafting import evaluation, service
+from app.drafting.drafter import AccountProfile, DraftContext, DraftRequest, load_drafter
+from app.drafts import context as draft_context
 from app.kb import service as kb_service
 from app.nlp.classifier import load_classifier
-from app.nlp.labels import TONES
 
 BATCH = 64
 
@@ -119,6 +119,8 @@ def _line(row: dict[str, Any], out: service.StatelessDraft) -> dict[str, Any]:
         "tone": out.tone,
         "draft": result.text,
         "action": result.action,
+        "reason": result.reason,
+        "acts": list(result.acts),
         "template_id": result.template_id,
         "template_hash": result.template_hash,
         "kb_entry": result.kb_entry,
@@ -155,56 +157,151 @@ def draft(args: argparse.Namespace) -> int:
 
 
 def eval_drafts(args: argparse.Namespace) -> int:
-    """`tanggap eval drafts --input IN.jsonl [--output report.json] [--tone T] [--account A]`.
+    """`tanggap eval drafts --input SET.yaml [MORE …] [--account A] [--tone T] [--output F]`.
 
-    Without --tone every tone is drafted and reported side by side.
+    Each labeled item (`app.drafting.evaluation`) is drafted with its labels as the classifier's
+    output (``--use-model`` classifies instead) and checked: one PASS/FAIL line per item with
+    the reasons, then the share that pass per file. Every input text (JSONL lines too, which
+    carry no expectations) is also drafted with and without the account, and the share of
+    exact duplicate drafts is reported for both runs.
     """
-    rows = _read_jsonl(Path(args.input))
-    classifier, drafter = _components(args)
-    tones = [args.tone] if args.tone else list(TONES)
-    reports: dict[str, dict[str, Any]] = {}
-    predictions = _classify(classifier, rows)  # once: the tones share the classification
+    settings = get_settings()
+    account = args.account or settings.default_account
+    drafter = load_drafter(settings)
+    classifier = None
+    sets: list[tuple[Path, list[evaluation.EvalItem]]] = []
+    plain: list[dict[str, Any]] = []
+    for path in args.input:
+        if path.suffix in (".yaml", ".yml"):
+            try:
+                sets.append((path, evaluation.load(path)))
+            except ValueError as exc:
+                raise SystemExit(str(exc)) from exc
+        else:
+            plain.extend(_read_jsonl(path))
+    if plain or args.use_model:
+        classifier, _ = _components(args)
+    report: dict[str, Any] = {"account": account, "sets": {}, "duplicates": {}}
     with _optional_session() as session:
-        for tone in tones:
-            scored = [
-                rubric.Scored(
-                    comment=str(row["text"]),
-                    draft=out.result.text,
-                    action=out.result.action,
-                    flags=list(out.result.flags),
-                    platform=str(row.get("platform") or "other"),
-                    author=row.get("author"),
-                    tone=tone,
-                    kb_used=out.result.kb_entry is not None,
-                    reused=out.result.reused_draft_id is not None,
-                )
-                for row, out in _draft_rows(
-                    rows,
-                    classifier=classifier,
-                    drafter=drafter,
-                    session=session,
-                    tone=tone,
-                    account=args.account,
-                    predictions=predictions,
-                )
+
+        def context_for(name: str, intent: str, tone: str) -> DraftContext:
+            return draft_context.build(
+                session=session,
+                account=name,
+                knowledge_dir=settings.knowledge_dir,
+                intent=intent,
+                tone=tone,
+            )
+
+        for path, items in sets:
+            if args.use_model and classifier is not None:
+                items = _with_model_labels(items, classifier)
+            outcomes = evaluation.run(
+                drafter,
+                items,
+                context=lambda item: context_for(
+                    account, item.intent, args.tone or item.tone or settings.default_tone
+                ),
+                tone=args.tone,
+                default_tone=settings.default_tone,
+            )
+            for o in outcomes:
+                status = "PASS" if o.passed else "FAIL"
+                reasons = "; ".join(o.reasons)
+                print(f"{status} {o.item.id} [{o.result.action}] {reasons}".rstrip())
+            summary = evaluation.summary(outcomes)
+            print(
+                f"{path.name}: {summary['passed']}/{summary['items']} pass "
+                f"({100 * summary['pass_share']:.1f}%), by group {summary['by_group']}"
+            )
+            report["sets"][str(path)] = {
+                **summary,
+                "results": [
+                    {
+                        "id": o.item.id,
+                        "tone": o.tone,
+                        "passed": o.passed,
+                        "reasons": o.reasons,
+                        "action": o.result.action,
+                        "acts": o.result.acts,
+                        "facts": o.result.facts,
+                        "draft": o.result.text,
+                    }
+                    for o in outcomes
+                ],
+            }
+        comments = [(i.text, i.platform, i.author, i.prediction()) for _, s in sets for i in s]
+        if plain and classifier is not None:
+            predictions = _classify(classifier, plain)
+            comments += [
+                (str(r["text"]), str(r.get("platform") or "other"), r.get("author"), p)
+                for r, p in zip(plain, predictions, strict=True)
             ]
-            reports[tone] = rubric.evaluate(scored)
-    print(f"input: {args.input} ({len(rows)} comments), classifier: {classifier.model_version}")
-    print(rubric.table(reports))
+        unique = list({c[0]: c for c in comments}.values())
+        tone = args.tone or settings.default_tone
+        # As in the service, each draft sees the drafts before it (the writer avoids repeating
+        # them); "no history" drafts every comment alone, the raw variety of the act variants.
+        runs = [
+            ("with_account", account, True),
+            ("without_account", "", True),
+            ("with_account_no_history", account, False),
+            ("without_account_no_history", "", False),
+        ]
+        for label, name, history in runs:
+            texts: list[str | None] = []
+            for text, platform, author, prediction in unique:
+                base = (
+                    context_for(name, prediction.intent, tone)
+                    if name
+                    else DraftContext(profile=AccountProfile(name="", institution_name="kami"))
+                )
+                ctx = DraftContext(
+                    profile=base.profile,
+                    kb=base.kb,
+                    recent_texts=tuple(t for t in texts[-200:] if t) if history else (),
+                )
+                result = drafter.draft(
+                    DraftRequest(
+                        text=text,
+                        prediction=prediction,
+                        tone=tone,
+                        platform=platform,
+                        author=author,
+                    ),
+                    ctx,
+                )
+                texts.append(result.text if result.action == "reply" else None)
+            share, dupes, replies = evaluation.duplicate_share(texts)
+            report["duplicates"][label] = {
+                "comments": len(unique),
+                "replies": replies,
+                "duplicates": dupes,
+                "share": round(share, 4),
+            }
+            print(
+                f"exact duplicates {label.replace('_', ' ')}: {dupes}/{replies} replies "
+                f"({100 * share:.1f}%) over {len(unique)} different comments"
+            )
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        payload = {
-            "input": str(args.input),
-            "comments": len(rows),
-            "model_version": classifier.model_version,
-            "account": args.account or get_settings().default_account,
-            "tones": reports,
-        }
         Path(args.output).write_text(
-            json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
         print(f"report written to {args.output}", file=sys.stderr)
     return 0
+
+
+def _with_model_labels(
+    items: list[evaluation.EvalItem], classifier: Any
+) -> list[evaluation.EvalItem]:
+    """The items with the classifier's labels instead of the set's (expectations unchanged)."""
+    from dataclasses import replace
+
+    predictions = _classify(classifier, [{"text": i.text} for i in items])
+    return [
+        replace(i, intent=p.intent, sentiment=p.sentiment, abusive=p.abusive, pii=i.pii)
+        for i, p in zip(items, predictions, strict=True)
+    ]
 
 
 def _session_scope() -> Any:

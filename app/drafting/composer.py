@@ -1,42 +1,35 @@
-"""The template drafter: the real `Drafter` behind `load_drafter`.
+"""The plan drafter: the real `Drafter` behind `load_drafter`. Understand → plan → write.
 
-One draft, step by step: spam → hide; abuse → calm reply or none (per account setting);
-an approved reply to a similar comment → adapted and reused; otherwise a template for the
-comment's intent × sentiment × tone, filled with the citizen's handle, a topic phrase, the
-account's channels and, for questions, the knowledge-base answer; then the platform length;
-then the optional LLM polish; guardrails on whatever comes out.
+One draft, step by step:
+1. **Understand**: read the slots of the comment (`slots.py`) and decide the action
+   (`planner.decide`): hide (spam, abuse, someone else's data), no reply (chatter, grief,
+   election talk; praise may get an optional one-line thank-you), or reply.
+2. **Facts**: the KB answer when sure (`answering.py`, sentence level), or the office in charge
+   when the comment is outside the account's remit.
+3. **Plan** the acts (`planner.plan`) and **write** each in the chosen tone (`writer.py`,
+   ``prompts/acts.v<N>.yaml``), avoiding texts the account drafted recently; an approved reply
+   to a near-identical comment that says the same things is reused instead.
+4. Fit the platform's length, the optional LLM realisation of the same plan, guardrails.
+The drafter gets everything through `DraftRequest` and `DraftContext`: no database access.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, func, select
-
 from app.drafting import guardrails, reuse
-from app.drafting.drafter import AccountProfile, DraftRequest, DraftResult
-from app.drafting.knowledge import (
-    Embedder,
-    IndexCache,
-    KbFormatError,
-    KbItem,
-    account_file,
-    default_embedder,
-    load_path,
-)
+from app.drafting.answering import KbAnswer, answer
+from app.drafting.drafter import AccountProfile, DraftContext, DraftRequest, DraftResult
+from app.drafting.knowledge import Embedder, IndexCache, default_embedder
 from app.drafting.llm import LlmPolisher, LlmPrompts
-from app.drafting.templates import (
-    ABUSIVE,
-    Template,
-    TemplateError,
-    TemplateStore,
-    TopicLexicon,
-)
-from app.drafting.text import sentences, stable_int
-from app.tables import Draft, KbEntry
+from app.drafting.planner import Decision, Plan, decide, plan
+from app.drafting.slots import SlotReader, Slots
+from app.drafting.text import fold, sentences, stable_int
+from app.drafting.writer import ActStore, lower_first, upper_first
 
 if TYPE_CHECKING:
     from app.config import Settings
@@ -46,19 +39,31 @@ log = logging.getLogger("tanggap.drafting")
 HANDLE_PLATFORMS = frozenset({"instagram", "x", "tiktok", "threads"})
 DM_PLATFORMS = frozenset({"instagram", "x", "facebook", "tiktok"})
 CHANNEL_KEYS = ("website", "whatsapp", "hotline", "email", "instagram", "office_hours")
-FLAG_NO_REPLY = "abusive_no_reply"
-
-# KB scores needed before an entry is used, by intent (questions need less evidence).
-KB_MIN_SCORE = {"pertanyaan": 0.55, "keluhan": 0.7, "lainnya": 0.7}
+TITLE_SHORT = {
+    "Ibu": "Bu", "Bu": "Bu", "Bapak": "Pak", "Pak": "Pak", "Mas": "Mas", "Mbak": "Mbak",
+    "Kak": "Kak", "Bang": "Bang", "Om": "Om", "Tante": "Tante",
+}  # fmt: skip
+ATTEMPTS = 8  # seeds tried to avoid a recent duplicate or to fit a short platform
 
 
 def display_name(author: str | None, platform: str) -> str:
-    handle = guardrails.clean_handle(author)
-    if not handle:
+    """How the reply names the citizen: ``@handle`` on handle platforms, else the name."""
+    if not author or not author.strip():
         return ""
-    if " " in handle:  # "Ibu Sulastri": a display name, never an @handle
-        return handle
-    return f"@{handle}" if platform in HANDLE_PLATFORMS else handle
+    raw = author.strip()
+    if " " not in raw and platform in HANDLE_PLATFORMS:
+        handle = guardrails.clean_handle(raw)
+        return f"@{handle}" if handle else ""
+    words = raw.lstrip("@").split()
+    if words and words[0].lower().strip(".") in guardrails.HONORIFICS and len(words) >= 2:
+        return guardrails.clean_handle(raw)
+    kept = []
+    for word in words[:2]:
+        clean = re.sub(r"[^\w.]", "", word).strip("_")
+        if not clean or any(ch.isdigit() for ch in clean) or not guardrails.clean_handle(clean):
+            break
+        kept.append(clean.replace("_", " "))
+    return " ".join(kept)
 
 
 def reach_phrase(platform: str, channels: dict[str, Any]) -> str:
@@ -76,34 +81,40 @@ def reach_phrase(platform: str, channels: dict[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
-class AccountKb:
-    profile: AccountProfile
-    items: list[KbItem]
+class Route:
+    """Where a comment outside the remit goes."""
+
+    office: str
+    channel: str
 
 
-class TemplateDrafter:
-    """Drafts replies from versioned templates, the account's KB and past approvals."""
+class PlanDrafter:
+    """Drafts replies by reading the comment, planning acts and writing them in a tone."""
 
     def __init__(
         self,
         *,
-        store: TemplateStore,
-        topics: TopicLexicon,
-        knowledge_dir: Path,
+        acts: ActStore,
+        reader: SlotReader,
         embedder: Embedder | None = None,
         abusive_reply: str = "calm",
         polisher: LlmPolisher | None = None,
         reuse_approved: bool = True,
     ) -> None:
-        self.store = store
-        self.topics = topics
-        self.knowledge_dir = knowledge_dir
+        self.acts = acts
+        self.reader = reader
         self.embedder = embedder
         self.abusive_reply = abusive_reply
         self.polisher = polisher
         self.reuse_approved = reuse_approved
         self._indexes = IndexCache(embedder)
-        self._yaml: dict[str, tuple[float, Any]] = {}
+
+    @classmethod
+    def from_dir(cls, prompts_dir: Path, **kwargs: Any) -> PlanDrafter:
+        """A drafter from a prompts folder (acts and slots files), without LLM or embedder."""
+        return cls(
+            acts=ActStore.from_dir(prompts_dir), reader=SlotReader.from_dir(prompts_dir), **kwargs
+        )
 
     @classmethod
     def from_settings(
@@ -112,8 +123,8 @@ class TemplateDrafter:
         *,
         embedder: Embedder | str | None = "auto",
         polisher: LlmPolisher | str | None = "auto",
-    ) -> TemplateDrafter:
-        """Build from settings: templates from `prompts_dir`, KB files from `knowledge_dir`."""
+    ) -> PlanDrafter:
+        """Build from settings: act and slot files from `prompts_dir`, the optional LLM."""
         if embedder == "auto":
             embedder = default_embedder()
         if polisher == "auto":
@@ -126,195 +137,123 @@ class TemplateDrafter:
                     api_key=settings.llm_api_key.get_secret_value() or None,
                     timeout=settings.llm_timeout_seconds,
                 )
-        return cls(
-            store=TemplateStore.from_dir(settings.prompts_dir),
-            topics=TopicLexicon.from_dir(settings.prompts_dir),
-            knowledge_dir=settings.knowledge_dir,
+        return cls.from_dir(
+            settings.prompts_dir,
             embedder=embedder if not isinstance(embedder, str) else None,
             abusive_reply=settings.abusive_reply,
             polisher=polisher if not isinstance(polisher, str) else None,
         )
 
-    # --- account and KB ---------------------------------------------------------------------
+    # --- understand ------------------------------------------------------------------------
 
-    def _yaml_kb(self, account: str) -> Any:
-        """The account's KB file from the knowledge folder, re-read when it changes."""
-        path = account_file(self.knowledge_dir, account)
-        if path is None:
+    def understand(self, request: DraftRequest, context: DraftContext) -> tuple[Slots, Decision]:
+        """The slots of the comment and the action for it."""
+        slots = self.reader.read(request.text, request.prediction)
+        policy = str(context.profile.preferences.get("abusive_reply") or self.abusive_reply)
+        return slots, decide(request.prediction, slots, abusive_policy=policy)
+
+    def route_for(self, slots: Slots, profile: AccountProfile) -> Route | None:
+        remit = profile.remit
+        if remit is None or slots.service is None or remit.handles(slots.service):
             return None
-        mtime = path.stat().st_mtime
-        cached = self._yaml.get(account)
-        if cached and cached[0] == mtime:
-            return cached[1]
-        try:
-            parsed = load_path(path)
-        except KbFormatError:
-            log.warning("drafting.kb.invalid_file path=%s", path, exc_info=True)
-            parsed = None
-        self._yaml[account] = (mtime, parsed)
-        return parsed
+        office = remit.office_for(slots.service)
+        if office is not None:
+            return Route(office=office.name, channel=office.channel)
+        return Route(
+            office=slots.general_office or "instansi yang berwenang",
+            channel=remit.default_channel,
+        )
 
-    def account_kb(self, profile: AccountProfile, session: Session | None) -> AccountKb:
-        """The profile (filled from the YAML file when the database has no settings) and KB."""
-        file = self._yaml_kb(profile.name)
-        if file is not None and file.account and not profile.channels:
-            data = file.account
-            profile = AccountProfile(
-                name=profile.name,
-                institution_name=(
-                    profile.institution_name
-                    if profile.institution_name not in ("", "kami")
-                    else str(data.get("institution_name") or profile.institution_name)
-                ),
-                channels=dict(data.get("channels") or {}),
-                preferences={**dict(data.get("preferences") or {}), **profile.preferences},
-            )
-        items: list[KbItem] = []
-        if session is not None:
-            rows = session.exec(
-                select(KbEntry)
-                .where(col(KbEntry.account) == profile.name)
-                .order_by(col(KbEntry.id))
-            ).all()
-            items = [
-                KbItem(
-                    question=r.question,
-                    answer=r.answer,
-                    keywords=tuple(str(k) for k in r.keywords or ()),
-                    link=r.link,
-                    slug=r.slug,
-                    id=r.id,
-                )
-                for r in rows
-            ]
-        if not items and file is not None:
-            items = list(file.entries)
-        return AccountKb(profile=profile, items=items)
-
-    # --- drafting ----------------------------------------------------------------------------
-
-    def _salt(self, request: DraftRequest, session: Session | None) -> int:
-        """Drafts already made for this comment: a regenerated draft gets another variant."""
-        if session is None or request.comment_id is None:
-            return 0
-        count = session.exec(
-            select(func.count())
-            .select_from(Draft)
-            .where(col(Draft.comment_id) == request.comment_id)
-        ).one()
-        return int(count or 0)
-
-    def draft(self, request: DraftRequest, *, session: Session | None = None) -> DraftResult:
-        """Draft one action for one comment (see the module docstring for the steps)."""
+    def kb_answer(
+        self, request: DraftRequest, context: DraftContext, slots: Slots
+    ) -> KbAnswer | None:
         prediction = request.prediction
-        intent = prediction.intent
-        platform = (request.platform or "other").lower()
-        if intent == "spam":
-            return DraftResult(action="hide", text=None, template_id="policy/spam")
+        if not context.kb or prediction.abusive:
+            return None
+        if prediction.intent not in ("pertanyaan", "keluhan", "lainnya"):
+            return None
+        if prediction.intent == "lainnya" and not slots.question:
+            return None  # a thank-you labelled "lainnya" is not a question to answer
+        index = self._indexes.get(list(context.kb))
+        return answer(
+            index=index,
+            reader=self.reader,
+            comment=request.text,
+            slots=slots,
+            intent=prediction.intent,
+        )
 
-        kb = self.account_kb(request.account, session)
-        profile = kb.profile
-        policy = str(profile.preferences.get("abusive_reply") or self.abusive_reply)
-        if prediction.abusive and policy == "none":
+    # --- draft -----------------------------------------------------------------------------
+
+    def draft(self, request: DraftRequest, context: DraftContext) -> DraftResult:
+        """Draft one action for one comment (see the module docstring for the steps)."""
+        slots, decision = self.understand(request, context)
+        platform = (request.platform or "other").lower()
+        profile = context.profile
+        tone = request.tone
+        if decision.action == "hide":
+            flags = ["hide_comment_pii"] if decision.reason and "pii" in decision.reason else []
             return DraftResult(
-                action="none", text=None, template_id="policy/abusive", flags=[FLAG_NO_REPLY]
+                action="hide",
+                text=None,
+                reason=decision.reason,
+                template_id=f"policy/hide/{decision.reason}",
+                flags=flags,
+            )
+        if decision.action == "no_reply":
+            text = None
+            if request.prediction.intent == "apresiasi" and decision.reason != "abuse":
+                values = self._values(request, context, slots, None, None, platform)
+                seed = stable_int(request.text, tone, context.drafts_for_comment)
+                text = self.acts.write(["thanks.short"], tone, values, seed=seed).text
+            return DraftResult(
+                action="no_reply",
+                text=text,
+                reason=decision.reason,
+                template_id=f"policy/no_reply/{decision.reason}",
+                flags=["abusive_no_reply"] if decision.reason == "abuse" else [],
             )
 
+        route = self.route_for(slots, profile)
+        kb = None if route is not None else self.kb_answer(request, context, slots)
+        the_plan = plan(
+            request.prediction,
+            slots,
+            has_answer=kb is not None,
+            routed=route is not None,
+            can_invite=True,
+        )
+        values = self._values(request, context, slots, kb, route, platform)
         allowed = guardrails.Allowed.build(
             channels=profile.channels,
-            kb_texts=[i.answer for i in kb.items] + [i.link or "" for i in kb.items],
+            kb_texts=[i.answer for i in context.kb]
+            + [i.link or "" for i in context.kb]
+            + ([route.channel] if route else [])
+            + ([lower_first(kb.text)] if kb else []),
         )
-        name = display_name(request.author, platform)
         limit = guardrails.limit_for(platform)
 
-        if self.reuse_approved and session is not None and not prediction.abusive:
-            reused = self._reuse(request, session=session, profile=profile, name=name)
-            if reused is not None:
-                flags = guardrails.check(
-                    reused[1],
-                    comment=f"{request.text}\n{reused[0].old_comment}",
-                    platform=platform,
-                    allowed=allowed,
-                )
-                if not flags:
-                    return DraftResult(
-                        action="reply",
-                        text=reused[1],
-                        template_id=f"reuse/draft-{reused[0].draft_id}",
-                        template_hash=reused[0].text_hash,
-                        reused_draft_id=reused[0].draft_id,
-                        generator="reuse",
-                    )
+        reused = self._reuse(request, context, slots, values["name"], allowed, platform)
+        if reused is not None:
+            return reused
 
-        hit_item: KbItem | None = None
-        cell_intent = ABUSIVE if prediction.abusive else intent
-        min_score = KB_MIN_SCORE.get(intent)
-        if kb.items and min_score is not None and not prediction.abusive:
-            index = self._indexes.get(kb.items)
-            hit = index.best(request.text, min_score=min_score)
-            if hit is not None:
-                hit_item = hit.item
-                if intent == "lainnya":
-                    cell_intent = "pertanyaan"  # a strong KB match: answer it like a question
-
-        channels = {k: str(profile.channels.get(k) or "") for k in CHANNEL_KEYS}
-        topic = self.topics.find(request.text) or ""
-        first_answer = sentences(hit_item.answer)[0] if hit_item else ""
-        kb_ctx = (
-            {
-                "answer": hit_item.answer,
-                "first": first_answer,
-                "link": hit_item.link,
-                "question": hit_item.question,
-                "slug": hit_item.slug,
-            }
-            if hit_item
-            else None
-        )
-        context = {
-            "name": name,
-            "topic": topic,
-            "inst": profile.institution_name or "kami",
-            "site": channels["website"],
-            "wa": channels["whatsapp"],
-            "hotline": channels["hotline"],
-            "email": channels["email"],
-            "hours": channels["office_hours"],
-            "reach": reach_phrase(platform, channels),
-            "kb": kb_ctx,
-            "platform": platform,
-        }
-        seed = stable_int(
-            request.text, request.tone, request.comment_id, self._salt(request, session)
-        )
-        # What must survive shortening, most important first: for questions the KB answer and
-        # its link, else the contact channel (for other intents the KB line is only a tip).
-        keep = [context["reach"]]
-        if cell_intent == "pertanyaan" and hit_item is not None:
-            keep = [first_answer, hit_item.link or "", context["reach"]]
-        template, text = self._render_fitting(
-            cell_intent,
-            prediction.sentiment,
-            request.tone,
-            context,
-            seed=seed,
-            limit=limit,
-            keep=keep,  # type: ignore[arg-type]  # context values are str here (i15 retypes it)
+        text, template_id, template_hash = self._write(
+            the_plan, tone, values, request, context, limit, kb, route
         )
         flags = guardrails.check(text, comment=request.text, platform=platform, allowed=allowed)
         generator = "template"
-
         if self.polisher is not None:
-            polished = self.polisher.polish(
+            polished = self.polisher.realise(
                 draft=text,
                 comment=request.text,
-                tone=request.tone,
-                intent=intent,
-                sentiment=prediction.sentiment,
+                tone=tone,
+                acts=the_plan.acts,
+                facts=self._facts(kb, route, values),
+                details=list(slots.details) + ([kb.text] if kb else []),
                 platform=platform,
-                inst=context["inst"],  # type: ignore[arg-type]  # a str, as above
+                inst=values["inst"],
                 max_chars=limit,
-                kb=kb_ctx,
+                death=slots.death,
             )
             if polished is not None:
                 new_flags = guardrails.check(
@@ -324,65 +263,356 @@ class TemplateDrafter:
                     text, flags, generator = polished, new_flags, self.polisher.generator
                 else:
                     log.info("drafting.llm.rejected flags=%s", sorted(set(new_flags) - set(flags)))
-
-        # An LLM may reword the answer; it was still grounded on the entry.
-        kb_used = hit_item is not None and (
-            first_answer.rstrip(".") in text or generator != "template"
-        )
         return DraftResult(
             action="reply",
             text=text,
-            template_id=template.id,
-            template_hash=template.hash,
-            kb_entry_id=hit_item.id if hit_item and kb_used else None,
-            flags=flags,
+            acts=the_plan.acts,
+            facts=[kb.ref] if kb else [],
+            template_id=template_id,
+            template_hash=template_hash,
+            kb_entry_id=kb.item.id if kb else None,
+            flags=flags + list(the_plan.flags),
             generator=generator,
-            kb_entry=_kb_ref(hit_item) if hit_item and kb_used else None,
+            kb_entry=_kb_ref(kb) if kb else None,
         )
 
-    def _render_fitting(
+    def _write(
         self,
-        intent: str,
-        sentiment: str,
+        the_plan: Plan,
         tone: str,
-        context: dict[str, Any],
-        *,
-        seed: int,
+        values: dict[str, Any],
+        request: DraftRequest,
+        context: DraftContext,
         limit: int,
-        keep: list[str],
-    ) -> tuple[Template, str]:
-        """Render the seeded variant; on short platforms try the others until one fits."""
-        options = self.store.candidates(intent, sentiment, tone)
-        if not options:
-            raise TemplateError(f"no template for {intent}/{sentiment}/{tone}")
-        start = seed % len(options)
-        best: tuple[Template, str] | None = None
-        for step in range(len(options)):
-            template = options[(start + step) % len(options)]
-            text = guardrails.fit(self.store.render(template, context, seed=seed), limit, keep=keep)
-            if len(text) <= limit:
-                return template, text
-            if best is None or len(text) < len(best[1]):
-                best = (template, text)
+        kb: KbAnswer | None,
+        route: Route | None,
+    ) -> tuple[str, str, str]:
+        """Write the plan; try other variants when the text repeats a recent draft or is long."""
+        recent = set(context.recent_texts)
+        keep = [kb.text if kb else "", kb.item.link or "" if kb else "", values["reach"]]
+        if any(k.startswith(("ask_detail", "privacy")) for k in the_plan.keys):
+            # The ask goes last when a reply must be shortened.
+            keep[:0] = [values["reach"], "kantor mana", "hari dan jam", "nomor registrasi"]
+        if route is not None:
+            keep.insert(0, route.channel)
+        base = stable_int(request.text, tone, request.comment_id, context.drafts_for_comment)
+        best: tuple[str, str, str] | None = None
+        for attempt in range(ATTEMPTS):
+            written = self.acts.write(the_plan.keys, tone, values, seed=stable_int(base, attempt))
+            text = guardrails.fit(written.text, limit, keep=keep)
+            if kb is not None and kb.item.link and kb.text not in text and kb.item.link in text:
+                # The answer was shortened away: its link alone would answer nothing.
+                text = " ".join(s for s in sentences(text) if kb.item.link not in s)
+            candidate = (text, _template_id(self.acts.name, written.template_ids), written.hash)
+            if best is None or (len(best[0]) > limit and len(text) < len(best[0])):
+                best = candidate
+            if len(text) <= limit and text not in recent:
+                return candidate
         assert best is not None
         return best
 
     def _reuse(
-        self, request: DraftRequest, *, session: Session, profile: AccountProfile, name: str
-    ) -> tuple[reuse.ReuseMatch, str] | None:
+        self,
+        request: DraftRequest,
+        context: DraftContext,
+        slots: Slots,
+        name: str,
+        allowed: guardrails.Allowed,
+        platform: str,
+    ) -> DraftResult | None:
+        if not self.reuse_approved or not context.approved or request.prediction.abusive:
+            return None
+        key = _facts_key(slots)
         match = reuse.find(
-            session=session,
-            account=profile.name,
             text=request.text,
-            intent=request.prediction.intent,
-            tone=request.tone,
-            exclude_comment_id=request.comment_id,
+            candidates=context.approved,
+            same_facts=lambda old: _facts_key(self.reader.read(old)) == key,
             embedder=self.embedder,
         )
         if match is None:
             return None
-        return match, reuse.adapt(match, new_name=name)
+        text = reuse.adapt(match, new_name=name)
+        flags = guardrails.check(
+            text, comment=f"{request.text}\n{match.old_comment}", platform=platform, allowed=allowed
+        )
+        if flags:
+            return None
+        return DraftResult(
+            action="reply",
+            text=text,
+            acts=["reuse"],
+            template_id=f"reuse/draft-{match.draft_id}",
+            template_hash=match.text_hash,
+            reused_draft_id=match.draft_id,
+            generator="reuse",
+            flags=["hide_comment_pii"] if slots.pii else [],
+        )
+
+    # --- values for the act templates -------------------------------------------------------
+
+    def _values(
+        self,
+        request: DraftRequest,
+        context: DraftContext,
+        slots: Slots,
+        kb: KbAnswer | None,
+        route: Route | None,
+        platform: str,
+    ) -> dict[str, Any]:
+        profile = context.profile
+        tone = request.tone
+        channels = {k: str(profile.channels.get(k) or "") for k in CHANNEL_KEYS}
+        name = display_name(request.author, platform)
+        first = name.split()[0] if name else ""
+        titled = first in TITLE_SHORT
+        if tone == "santai":
+            addr = name if titled else (f"Kak {name}" if name else "Kak")
+        else:
+            addr = (
+                name
+                if titled
+                else (f"Bapak/Ibu {name}" if name and not name.startswith("@") else "Bapak/Ibu")
+            )
+        kak = TITLE_SHORT.get(first, "Kak") if titled else "Kak"
+        reach = reach_phrase(platform, channels)
+        kb_text = kb.text if kb else ""
+        return {
+            "name": name,
+            "addr": addr,
+            "kak": kak,
+            "tone": tone,
+            "inst": profile.institution_name or "kami",
+            "short": profile.short_name if profile.short_name != "kami" else "kami",
+            "site": channels["website"],
+            "wa": channels["whatsapp"],
+            "hours": channels["office_hours"],
+            "reach": reach,
+            "dm": reach,
+            "topic": _topic(slots, request.prediction.intent),
+            "answer_topic": _answer_topic(_topic(slots, request.prediction.intent), kb_text),
+            "faq_topic": slots.service_phrase
+            or (f"layanan di {slots.place}" if slots.place else ""),
+            "service": slots.service_phrase,
+            "svc": slots.service_phrase or "hal ini",
+            "place": slots.place,
+            "wait": slots.wait,
+            "trouble": _trouble(slots, request.text),
+            "kb_text": kb_text,
+            "kb_lead": lower_first(kb_text),
+            "kb_link": (kb.item.link or "") if kb else "",
+            "office": route.office if route else "",
+            "channel": route.channel if route else "",
+            "pii": slots.pii_phrase,
+            "praise_topic": _praise_topic(slots),
+            "praise_what": _praise_what(slots),
+            "staff_praise": slots.staff and request.prediction.intent == "apresiasi",
+            "staff": slots.problem == "staff",
+            "suggestion": _suggestion_phrase(slots.suggestion),
+            "death": slots.death,
+            "abusive": request.prediction.abusive,
+            "sarcasm": slots.sarcasm,
+        }
+
+    @staticmethod
+    def _facts(kb: KbAnswer | None, route: Route | None, values: dict[str, Any]) -> list[str]:
+        facts = []
+        if kb is not None:
+            facts.append(kb.text + (f" ({kb.item.link})" if kb.item.link else ""))
+        if route is not None:
+            facts.append(f"Yang menangani: {route.office}. Kanal: {route.channel}.")
+        facts.append(f"Kanal pribadi: {values['reach']}.")
+        if values["hours"]:
+            facts.append(f"Jam layanan: {values['hours']}.")
+        return facts
 
 
-def _kb_ref(item: KbItem) -> dict[str, Any]:
+def _template_id(name: str, ids: tuple[str, ...]) -> str:
+    parts = [i.split("/", 1)[1] if "/" in i else i for i in ids]
+    short = "+".join(p.replace("/", ":") for p in parts)
+    return f"{name}/{short}"[:200]
+
+
+def _facts_key(slots: Slots) -> tuple[Any, ...]:
+    return (
+        slots.service,
+        slots.wait,
+        slots.visits,
+        slots.place,
+        slots.reference,
+        slots.pii,
+        slots.focus,
+    )
+
+
+def _kb_ref(kb: KbAnswer) -> dict[str, Any]:
+    item = kb.item
     return {"id": item.id, "slug": item.slug, "question": item.question, "link": item.link}
+
+
+def _answer_topic(topic: str, kb_text: str) -> str:
+    """The topic to name before an answer, unless the answer starts by naming it."""
+    if not topic or not kb_text:
+        return topic
+    head = fold(kb_text[:60])
+    words = [w for w in fold(topic).split() if len(w) > 3]
+    return "" if words and sum(w in head for w in words) * 2 >= len(words) else topic
+
+
+_TOPIC_BY_FOCUS = {
+    "fee": "biaya {s}",
+    "requirements": "syarat {s}",
+    "online": "pengurusan {s} secara daring",
+    "where": "tempat mengurus {s}",
+    "photo": "pas foto {s}",
+    "print": "pencetakan {s}",
+}
+
+
+def _topic(slots: Slots, intent: str) -> str:
+    """A short phrase naming what the comment is about ("syarat akta kelahiran")."""
+    if intent == "kritik" and slots.gist:
+        if slots.gist == "waktu pengurusan" and slots.service_phrase:
+            return f"waktu pengurusan {slots.service_phrase}"
+        return slots.gist
+    service = slots.service_phrase
+    if slots.service == "antrean" and "online" in slots.focus:
+        return "antrean online"
+    for key, phrase in zip(slots.focus, slots.focus_phrases, strict=True):
+        if key in _TOPIC_BY_FOCUS and service:
+            return _TOPIC_BY_FOCUS[key].format(s=service)
+        if key not in _TOPIC_BY_FOCUS and intent == "pertanyaan":
+            return phrase
+    return service or (f"layanan di {slots.place}" if slots.place else "")
+
+
+_SYSTEM = (
+    ("otp", "kode OTP yang tidak masuk"),
+    ("upload", "upload berkas yang gagal"),
+    ("force close", "aplikasi yang menutup sendiri"),
+    ("logout", "akun IKD yang keluar sendiri"),
+    ("website", "situs yang tidak bisa dibuka"),
+    ("situs", "situs yang tidak bisa dibuka"),
+    ("offline", "sistem yang offline"),
+    ("down", "sistem yang down"),
+)
+_FACILITY = (
+    ("toilet", "toilet"), ("wc", "toilet"), (" ac ", "AC di ruang tunggu"),
+    ("ruang tunggu", "ruang tunggu"), ("kursi", "kursi di ruang tunggu"), ("parkir", "parkir"),
+)  # fmt: skip
+_FIELDS = (
+    ("tanggal lahir", "tanggal lahir"),
+    ("tahun lahir", "tahun lahir"),
+    ("nama", "nama"),
+    ("alamat", "alamat"),
+)
+_QUEUE_BEFORE = re.compile(r"(?:antre|antri|nunggu|menunggu)\w*\s+(?:di\s+\S+\s+)?$", re.IGNORECASE)
+
+
+def _wait_phrase(wait: str) -> str:
+    return re.sub(r"^dari\s+(?=(?:bulan\s+)?[A-Za-z]+$)", "sejak ", wait)
+
+
+def _trouble(slots: Slots, text: str) -> str:
+    """What went wrong, as a phrase the empathy act can name ("menunggu 3 minggu untuk KTP-el")."""
+    low = f" {fold(text)} "
+    service = slots.service_phrase if slots.service not in ("antrean", "aplikasi") else ""
+    wait = _wait_phrase(slots.wait)
+    at = f" di {slots.place}" if slots.place else ""
+    kind = slots.problem
+    if kind == "staff":
+        who = "satpam" if "satpam" in low else "petugas"
+        phrase = f"sikap {who}{at}"
+        return phrase + (f" saat mengurus {service}" if service else "")
+    if kind == "system":
+        what = next((p for k, p in _SYSTEM if k in low), "gangguan aplikasinya")
+        what = what if what.startswith("gangguan") else f"gangguan {what}"
+        if slots.service == "ikd" and "IKD" not in what:
+            what += " IKD"
+        if wait:
+            before = text[: text.find(slots.wait)] if slots.wait in text else ""
+            if _QUEUE_BEFORE.search(before):
+                return f"{what} setelah antre {wait}"
+            return f"{what} yang sudah {wait}"
+        return what
+    if kind == "equipment":
+        return "alat perekaman yang rusak" + (
+            f" saat datang {slots.visits}" if slots.visits else ""
+        )
+    if kind == "facility":
+        what = next((p for k, p in _FACILITY if k in low), "fasilitas")
+        return f"kondisi {what}{at or ' di kantor'}"
+    if kind == "data":
+        field = next((p for k, p in _FIELDS if k in low), "data")
+        return f"kesalahan {field} di {service or 'dokumennya'}"
+    if kind in ("damaged", "lost"):
+        state = "rusak" if kind == "damaged" else "hilang"
+        return f"{service or 'dokumen'} yang {state}"
+    if kind == "rejected":
+        return f"{service or 'pengajuan'} yang ditolak"
+    if kind == "fee":
+        # Amounts are not repeated: a reply naming "50 ribu" reads like a promise of money.
+        what = (
+            "pungutan parkir"
+            if "parkir" in low
+            else "tawaran calo"
+            if "calo" in low
+            else "permintaan uang"
+        )
+        return f"{what} di depan kantor" if "depan kantor" in low else what
+    if slots.visits and slots.visits != "bolak-balik":
+        return f"harus datang {slots.visits}" + (f" untuk {service}" if service else "")
+    if kind == "queue" or (wait and not service):
+        if wait:
+            return f"antre {wait}{at}"
+        return f"antrean{at}" if at else ""
+    if wait and service:
+        return f"menunggu {wait} untuk {service}"
+    if kind == "delay" and service:
+        return f"{service} yang belum jadi"
+    if slots.visits:
+        return "harus bolak-balik" + (f" untuk {service}" if service else "")
+    return f"{service} yang bermasalah" if service else ""
+
+
+def _praise_topic(slots: Slots) -> str:
+    phrase = slots.service_phrase if slots.service not in ("antrean", "aplikasi") else ""
+    if phrase and not phrase.startswith("layanan"):
+        phrase = f"layanan {phrase}"
+    if slots.place:
+        phrase = f"{phrase or 'pelayanan'} di {slots.place}"
+    return phrase
+
+
+def _praise_what(slots: Slots) -> str:
+    word = slots.praise_detail
+    if slots.staff and word in ("ramah", "sabar", "membantu", "jelas"):
+        at = f" di {slots.place}" if slots.place else ""
+        return f"petugas kami{at} {word}"
+    service = slots.service_phrase if slots.service not in ("antrean", "aplikasi") else ""
+    if service and slots.wait:
+        return f"urusan {service} beres dalam {slots.wait}"
+    if service and word:
+        return f"urusan {service} lancar"
+    if slots.place and word:
+        return f"pelayanan di {slots.place} lancar"
+    return ""
+
+
+_VERBISH = re.compile(
+    r"^(?:ada|ter\w+|tambah\w*|bisa|buka|jam)\b|\b(?:di\w{3,}|ditambah\w*|dibuat)\b",
+    re.IGNORECASE,
+)
+_DAY_NAMES = re.compile(r"\b(senin|selasa|rabu|kamis|jumat|sabtu|minggu)\b")
+
+
+def _suggestion_phrase(suggestion: str) -> str:
+    """The proposal as a reply names it: "supaya loket dibuka Sabtu", "soal kursi tambahan"."""
+    if not suggestion:
+        return ""
+    suggestion = _DAY_NAMES.sub(lambda m: m.group(1).capitalize(), suggestion)
+    if _VERBISH.search(suggestion):
+        return f"supaya {suggestion}"
+    return f"soal {suggestion}"
+
+
+__all__ = ["PlanDrafter", "display_name", "reach_phrase", "upper_first"]

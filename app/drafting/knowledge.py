@@ -267,9 +267,17 @@ class KbIndex:
         for item in self.items:
             # A keyword phrase found whole in a comment is strong evidence; a single common
             # word ("rumah") much less so.
+            # A keyword that lost words on the way ("17 tahun" → "tahun") is no longer specific.
+            reduced = {
+                frozenset(match_terms(k))
+                for k in item.keywords
+                if len(match_terms(k)) < len(k.split())
+            }
             phrases = {frozenset(match_terms(k)) for k in item.keywords}
             weighted = [
-                (p, 1.0 if len(p) > 1 or df[next(iter(p))] <= 1 else 0.4) for p in phrases if p
+                (p, 1.0 if len(p) > 1 or (df[next(iter(p))] <= 1 and p not in reduced) else 0.4)
+                for p in phrases
+                if p
             ]
             self._phrases.append(weighted)
         # A small KB (a new account with three entries) would give every term a tiny IDF;
@@ -316,6 +324,15 @@ class KbIndex:
             hits.append(Hit(item=item, score=score, lexical=lexical, semantic=semantic))
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits[:k]
+
+    def phrase_hits(self, text: str, item: KbItem) -> list[frozenset[str]]:
+        """The keyword phrases of `item` found whole in `text` (strong ones only)."""
+        qset = set(match_terms(text))
+        try:
+            i = self.items.index(item)
+        except ValueError:
+            return []
+        return [p for p, w in self._phrases[i] if w >= 1.0 and p <= qset]
 
     def best(self, text: str, *, min_score: float = 0.55) -> Hit | None:
         """The best entry if it is good enough to answer with, else None."""

@@ -1,8 +1,10 @@
 """Optional LLM polishing through any OpenAI-compatible chat-completions endpoint.
 
-vLLM, Ollama and the llama.cpp server all speak this contract. The model only rewrites the
-template draft; the drafter runs the guardrails on its answer and keeps the template draft when
-the answer breaks a rule, the call fails or it takes longer than ``llm_timeout_seconds``.
+vLLM, Ollama and the llama.cpp server all speak this contract. The model writes the same plan
+as the template drafter (the prompt carries the acts and the facts it may state, and the
+template text as a reference); the drafter runs the guardrails on its answer and keeps the
+template text when the answer breaks a rule, drops every concrete detail of the comment, the
+call fails or it takes longer than ``llm_timeout_seconds``.
 After a failure the backend rests for `cooldown_seconds` so a dead server does not slow every
 draft down.
 """
@@ -23,6 +25,7 @@ import yaml
 
 from app.drafting.guardrails import personal_data_of
 from app.drafting.templates import latest_file, tidy
+from app.drafting.text import fold
 
 log = logging.getLogger("tanggap.drafting.llm")
 
@@ -43,6 +46,7 @@ class LlmPrompts:
     user: jinja2.Template
     tone_hints: dict[str, str]
     source_id: str
+    act_hints: dict[str, str]
 
     @classmethod
     def from_dir(cls, prompts_dir: Path) -> LlmPrompts:
@@ -54,6 +58,7 @@ class LlmPrompts:
             user=env.from_string(data["user"]),
             tone_hints=dict(data.get("tone_hints") or {}),
             source_id=path.name.rsplit(".", 1)[0],
+            act_hints=dict(data.get("act_hints") or {}),
         )
 
 
@@ -62,6 +67,20 @@ def mask_personal(text: str) -> str:
     for item in sorted(set(personal_data_of(text)), key=len, reverse=True):
         text = text.replace(item, "[data pribadi]")
     return text
+
+
+CONDOLENCE = re.compile(r"turut berduka|berduka cita|turut menyesal|innalillahi", re.IGNORECASE)
+
+
+def keeps_detail(answer: str, details: list[str]) -> bool:
+    """Whether the answer still names at least one concrete detail of the comment."""
+    wanted = [d for d in details if d]
+    if not wanted:
+        return True
+    low = fold(answer)
+    return any(fold(d) in low for d in wanted) or any(
+        w in low for d in wanted for w in fold(d).split() if len(w) >= 4
+    )
 
 
 _PREFIX = re.compile(r"^\s*(?:balasan|draf(?: balasan)?|jawaban|reply)\s*:\s*", re.IGNORECASE)
@@ -108,26 +127,35 @@ class LlmPolisher:
     def messages(self, values: dict[str, Any]) -> list[dict[str, str]]:
         values = dict(values)
         values["tone_hint"] = self.prompts.tone_hints.get(values["tone"], values["tone"])
+        values.setdefault("act_hints", self.prompts.act_hints)
+        values.setdefault("acts", [])
+        values.setdefault("facts", [])
         values["comment"] = mask_personal(values["comment"])
         return [
             {"role": "system", "content": self.prompts.system.render(values).strip()},
             {"role": "user", "content": self.prompts.user.render(values).strip()},
         ]
 
-    def polish(
+    def realise(
         self,
         *,
         draft: str,
         comment: str,
         tone: str,
-        intent: str,
-        sentiment: str,
+        acts: list[str],
+        facts: list[str],
+        details: list[str],
         platform: str,
         inst: str,
         max_chars: int,
-        kb: dict[str, Any] | None = None,
+        death: bool = False,
     ) -> str | None:
-        """The polished draft, or None on timeout, error, cooldown or an unusable answer."""
+        """The plan written by the model, or None on timeout, error, cooldown or a bad answer.
+
+        The prompt carries the acts of the plan and the facts the reply may state; an answer
+        that drops every concrete detail of the comment, uses condolence words when nobody
+        died, or is far too long is refused (the drafter then keeps the template text).
+        """
         with self._lock:
             if time.monotonic() < self._resting_until:
                 return None
@@ -138,12 +166,11 @@ class LlmPolisher:
                     "draft": draft,
                     "comment": comment,
                     "tone": tone,
-                    "intent": intent,
-                    "sentiment": sentiment,
+                    "acts": acts,
+                    "facts": facts,
                     "platform": platform,
                     "inst": inst,
                     "max_chars": max_chars,
-                    "kb": kb,
                 }
             ),
             "temperature": self.temperature,
@@ -164,6 +191,12 @@ class LlmPolisher:
         answer = clean_answer(str(content or ""))
         log.info("drafting.llm.done seconds=%.2f", time.monotonic() - started)
         if not answer or len(answer) > max(2 * len(draft), max_chars):
+            return None
+        if not keeps_detail(answer, details):
+            log.info("drafting.llm.rejected reason=no_detail")
+            return None
+        if not death and CONDOLENCE.search(answer):
+            log.info("drafting.llm.rejected reason=condolence")
             return None
         return answer
 

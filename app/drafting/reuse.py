@@ -1,26 +1,24 @@
 """Reuse of approved replies: the drafter learns from what reviewers approved or edited.
 
-When a comment of the same account, intent and tone is close enough to one whose reply a
-reviewer approved (as drafted or edited), that reply is adapted (the old citizen's handle is
-swapped for the new one) and offered again. Edited replies win ties: they carry the reviewer's
-own words.
+The service layer hands the drafter the approved replies of the same account, intent and tone
+(`DraftContext.approved`); when a comment is close enough to one of theirs, and says the same
+things (same service, wait, place, registration number, personal data), that reply is adapted
+(the old citizen's handle is swapped for the new one) and offered again. Edited replies win
+ties: they carry the reviewer's own words. Plain Python: no database here.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
-
+from app.drafting.drafter import ApprovedReply
 from app.drafting.guardrails import clean_handle
 from app.drafting.knowledge import Embedder, safe_embed
 from app.drafting.templates import tidy
 from app.drafting.text import jaccard, match_terms
-from app.tables import Comment, Draft
-
-APPROVED_STATUSES = ("approved", "posted", "failed")
 
 
 @dataclass(frozen=True)
@@ -41,82 +39,53 @@ class ReuseMatch:
 
 def find(
     *,
-    session: Session,
-    account: str,
     text: str,
-    intent: str,
-    tone: str,
-    exclude_comment_id: int | None = None,
+    candidates: Sequence[ApprovedReply],
+    same_facts: Callable[[str], bool] | None = None,
     embedder: Embedder | None = None,
     min_jaccard: float = 0.5,
-    limit: int = 300,
 ) -> ReuseMatch | None:
     """The best approved reply to a similar comment, or None.
 
-    Similar means: same account, intent and tone; at least two shared content terms; and a
-    Jaccard overlap of `min_jaccard`, or a near-identical embedding with a weaker overlap.
+    Similar means: at least two shared content terms and a Jaccard overlap of `min_jaccard`,
+    or a near-identical embedding with a weaker overlap; and `same_facts(old_comment)` holds.
     """
     query = match_terms(text)
     if len(set(query)) < 2:
         return None
-    stmt = (
-        select(Draft, Comment)
-        .join(Comment, col(Comment.id) == col(Draft.comment_id))
-        .where(
-            col(Comment.account) == account,
-            col(Comment.intent) == intent,
-            col(Draft.status).in_(APPROVED_STATUSES),
-            col(Draft.action) == "reply",
-            col(Draft.tone) == tone,
-            col(Draft.text).is_not(None),
-        )
-        .order_by(col(Draft.decided_at).desc(), col(Draft.id).desc())
-        .limit(limit)
-    )
-    if exclude_comment_id is not None:
-        stmt = stmt.where(col(Comment.id) != exclude_comment_id)
-    rows = session.exec(stmt).all()
-    scored: list[tuple[float, Draft, Comment, float]] = []
-    for draft, comment in rows:
-        terms = match_terms(comment.text)
-        overlap = len(set(query) & set(terms))
-        if overlap < 2:
+    scored: list[tuple[float, ApprovedReply, float]] = []
+    for reply in candidates:
+        terms = match_terms(reply.comment_text)
+        if len(set(query) & set(terms)) < 2:
             continue
         sim = jaccard(query, terms)
-        if sim >= min_jaccard - 0.2:
-            scored.append((sim, draft, comment, sim))
+        if sim >= min_jaccard - 0.2 and (same_facts is None or same_facts(reply.comment_text)):
+            scored.append((sim, reply, sim))
     if not scored:
         return None
     if embedder is not None:
-        vectors = safe_embed(embedder, [text] + [c.text for _, _, c, _ in scored])
+        vectors = safe_embed(embedder, [text] + [r.comment_text for _, r, _ in scored])
         if vectors is not None:
             qv = vectors[0]
             rescored = []
-            for (_, draft, comment, jac), vec in zip(scored, vectors[1:], strict=True):
+            for (_, reply, jac), vec in zip(scored, vectors[1:], strict=True):
                 cosine = float(vec @ qv)
                 if jac < min_jaccard and cosine < 0.93:
                     continue
-                rescored.append((0.5 * jac + 0.5 * cosine, draft, comment, jac))
+                rescored.append((0.5 * jac + 0.5 * cosine, reply, jac))
             scored = rescored
     else:
         scored = [s for s in scored if s[0] >= min_jaccard]
     if not scored:
         return None
-
-    def rank(item: tuple[float, Draft, Comment, float]) -> float:
-        _, draft, _, _ = item
-        edited = (draft.text or "") != (draft.drafted_text or "")
-        return item[0] + (0.05 if edited else 0.0)
-
-    best = max(scored, key=rank)
-    sim, draft, comment, _ = best
+    sim, best, _ = max(scored, key=lambda s: s[0] + (0.05 if s[1].edited else 0.0))
     return ReuseMatch(
-        draft_id=int(draft.id),  # type: ignore[arg-type]
-        text=str(draft.text),
+        draft_id=best.draft_id,
+        text=best.text,
         similarity=round(sim, 4),
-        edited=(draft.text or "") != (draft.drafted_text or ""),
-        old_author=comment.author,
-        old_comment=comment.text,
+        edited=best.edited,
+        old_author=best.author,
+        old_comment=best.comment_text,
     )
 
 

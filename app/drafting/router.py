@@ -12,11 +12,14 @@ router = APIRouter(prefix="/api/v1", tags=["drafting"])
 
 
 @router.post("/classify", response_model=ClassifyOut)
-def classify_text(
+async def classify_text(
     body: ClassifyIn, settings: SettingsDep, classifier: ClassifierDep, _: AnyKey
 ) -> ClassifyOut:
     """Intent, sentiment, abuse and calibrated scores of one text; stores nothing."""
-    prediction = service.classify_text(settings=settings, classifier=classifier, text=body.text)
+    # async: the text goes to the inference batcher from the event loop, without a thread hop
+    prediction = await service.aclassify_text(
+        settings=settings, classifier=classifier, text=body.text
+    )
     return ClassifyOut(
         intent=prediction.intent,
         sentiment=prediction.sentiment,
@@ -56,6 +59,8 @@ def draft_reply(
         model_version=out.model_version,
         draft=result.text,
         action=result.action,
+        reason=result.reason,
+        acts=list(result.acts),
         tone=out.tone,
         account=out.account,
         template_id=result.template_id,

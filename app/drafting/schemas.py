@@ -58,8 +58,14 @@ class DraftOut(BaseModel):
     abusive: bool
     scores: dict[str, Any]
     model_version: str | None
-    draft: str | None = Field(description="The reply text; null for hide/none.")
-    action: Literal["reply", "hide", "none"]
+    draft: str | None = Field(
+        description="The reply text; null for hide; for no_reply an optional one-line thank-you."
+    )
+    action: Literal["reply", "hide", "no_reply"]
+    reason: str | None = Field(
+        default=None, description="Why hide / no_reply (spam, abuse, chatter, grief, election …)."
+    )
+    acts: list[str] = Field(default_factory=list, description="The plan the reply realises.")
     tone: str
     account: str
     template_id: str | None

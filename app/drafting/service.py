@@ -1,18 +1,20 @@
 """Stateless drafting use cases: classify a text, draft its reply, store nothing.
 
-Plain Python: keyword-only arguments; the account profile comes from the accounts service.
+Plain Python: keyword-only arguments; the drafter's inputs come from `app.drafts.context`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import anyio.to_thread
 from sqlmodel import Session
 
-from app.accounts.service import profile_of
 from app.config import Settings
 from app.drafting.drafter import Drafter, DraftRequest, DraftResult
+from app.drafts import context as draft_context
 from app.errors import ValidationFailed
+from app.metrics import CLASSIFY_SECONDS
 from app.nlp.classifier import Classifier, Prediction, classify
 
 
@@ -41,6 +43,20 @@ def classify_text(*, settings: Settings, classifier: Classifier, text: str) -> P
     return prediction
 
 
+async def aclassify_text(*, settings: Settings, classifier: Classifier, text: str) -> Prediction:
+    """`classify_text` awaited on the event loop: the batcher's future, no worker thread."""
+    _check_length(settings, text)
+    if not text.strip():
+        raise ValidationFailed("Text is empty.", details={"field": "text"})
+    apredict = getattr(classifier, "apredict", None)
+    with CLASSIFY_SECONDS.time():
+        if apredict is not None:
+            [prediction] = await apredict([text])
+        else:
+            [prediction] = await anyio.to_thread.run_sync(classifier.predict, [text])
+    return prediction  # type: ignore[no-any-return]
+
+
 def draft_text(
     *,
     session: Session | None,
@@ -57,20 +73,29 @@ def draft_text(
     """Classify a text and draft its reply; reads the account and KB, stores nothing."""
     _check_length(settings, text)
     name = account or settings.default_account
-    profile = profile_of(session=session, name=name)
+    profile = draft_context.profile_of(
+        session=session, name=name, knowledge_dir=settings.knowledge_dir
+    )
     tone = tone or str(profile.preferences.get("default_tone") or "") or settings.default_tone
     if prediction is None:
         [prediction] = classifier.predict([text])
+    context = draft_context.build(
+        session=session,
+        account=name,
+        knowledge_dir=settings.knowledge_dir,
+        intent=prediction.intent,
+        tone=tone,
+        profile=profile,
+    )
     result = drafter.draft(
         DraftRequest(
             text=text,
             prediction=prediction,
             tone=tone,
-            account=profile,
             platform=platform or "other",
             author=author,
         ),
-        session=session,
+        context,
     )
     return StatelessDraft(
         prediction=prediction,

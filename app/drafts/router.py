@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from app.deps import AnyKey, DrafterDep, ReviewerKey, SessionDep, SettingsDep
+from app.deps import AnyKey, DrafterDep, IdPath, ReviewerKey, SessionDep, SettingsDep
 from app.drafts import service
 from app.drafts.schemas import (
     ApproveBody,
@@ -73,14 +73,14 @@ def list_drafts(
 
 
 @router.get("/{draft_id}", response_model=QueueItem)
-def get_draft(draft_id: int, session: SessionDep, _: AnyKey) -> QueueItem:
+def get_draft(draft_id: IdPath, session: SessionDep, _: AnyKey) -> QueueItem:
     """One draft with its comment."""
     return queue_item(*service.get(session=session, draft_id=draft_id))
 
 
 @router.post("/{draft_id}/approve", response_model=QueueItem)
 def approve_draft(
-    draft_id: int,
+    draft_id: IdPath,
     session: SessionDep,
     settings: SettingsDep,
     principal: ReviewerKey,
@@ -101,7 +101,7 @@ def approve_draft(
 
 @router.post("/{draft_id}/undo", response_model=QueueItem)
 def undo_approval(
-    draft_id: int, session: SessionDep, settings: SettingsDep, principal: ReviewerKey
+    draft_id: IdPath, session: SessionDep, settings: SettingsDep, principal: ReviewerKey
 ) -> QueueItem:
     """Take an approval back within `TANGGAP_PUBLISH_DELAY_SECONDS` (409 `undo_expired` after)."""
     draft, comment = service.undo_approval(
@@ -112,7 +112,10 @@ def undo_approval(
 
 @router.post("/{draft_id}/mark-posted", response_model=QueueItem)
 def mark_posted(
-    draft_id: int, session: SessionDep, principal: ReviewerKey, body: MarkPostedBody | None = None
+    draft_id: IdPath,
+    session: SessionDep,
+    principal: ReviewerKey,
+    body: MarkPostedBody | None = None,
 ) -> QueueItem:
     """Record that a `ready_to_post` draft was posted by hand (optional `url` of the reply)."""
     draft, comment = service.mark_posted(
@@ -126,7 +129,7 @@ def mark_posted(
 
 @router.post("/{draft_id}/retry", response_model=QueueItem)
 def retry(
-    draft_id: int, session: SessionDep, settings: SettingsDep, principal: ReviewerKey
+    draft_id: IdPath, session: SessionDep, settings: SettingsDep, principal: ReviewerKey
 ) -> QueueItem:
     """Send a `failed` draft again (or make it `ready_to_post` when its account cannot post)."""
     done = service.retry(
@@ -137,7 +140,7 @@ def retry(
 
 @router.post("/{draft_id}/reject", response_model=QueueItem)
 def reject_draft(
-    draft_id: int, body: RejectBody, session: SessionDep, principal: ReviewerKey
+    draft_id: IdPath, body: RejectBody, session: SessionDep, principal: ReviewerKey
 ) -> QueueItem:
     """Reject with a reason."""
     draft, comment = service.reject(
@@ -152,7 +155,7 @@ def reject_draft(
 
 @router.post("/{draft_id}/regenerate", response_model=QueueItem)
 def regenerate_draft(
-    draft_id: int,
+    draft_id: IdPath,
     body: RegenerateBody,
     session: SessionDep,
     settings: SettingsDep,
@@ -174,7 +177,7 @@ def regenerate_draft(
 
 @router.post("/{draft_id}/assign", response_model=QueueItem)
 def assign(
-    draft_id: int, session: SessionDep, principal: ReviewerKey, body: AssignBody
+    draft_id: IdPath, session: SessionDep, principal: ReviewerKey, body: AssignBody
 ) -> QueueItem:
     """Take a pending draft (`{"to": "me"}`) or give it back (`{"to": null}`)."""
     draft, comment = service.assign(

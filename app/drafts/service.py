@@ -17,11 +17,11 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from app import events
-from app.accounts.service import profile_of
 from app.audit import service as audit
 from app.comments import search
 from app.config import Settings
 from app.drafting.drafter import Drafter, DraftRequest, DraftResult
+from app.drafts import context as draft_context
 from app.drafts import publishing
 from app.drafts.priority import priority
 from app.errors import (
@@ -37,20 +37,22 @@ from app.errors import (
 from app.metrics import DRAFTS_CREATED, DRAFTS_DECIDED
 from app.nlp.classifier import Prediction
 from app.tables import Comment, Draft, utcnow
+from app.validation import MAX_DB_INT
 
 # --- creating drafts -------------------------------------------------------------------------
 
 
 def prediction_of(comment: Comment) -> Prediction:
     """The stored labels of a comment as a `Prediction` (human corrections included)."""
-    scores = dict(comment.scores or {})
-    pii = scores.pop("pii", None)
+    stored = dict((comment.extra or {}).get("classifier") or {})
     return Prediction(
         intent=comment.intent or "lainnya",
         sentiment=comment.sentiment or "netral",
         abusive=bool(comment.abusive),
-        scores=scores,
-        pii=list(pii) if isinstance(pii, list) else [],
+        scores=dict(comment.scores or {}),
+        action=str(stored.get("action") or "reply"),
+        action_reason=str(stored.get("action_reason") or ""),
+        pii=list(stored.get("pii") or []),
     )
 
 
@@ -63,21 +65,36 @@ def create_draft(
     tone: str | None = None,
     actor: str = "system",
 ) -> Draft | None:
-    """Draft an action for a classified comment and queue it for review (flushes only)."""
-    profile = profile_of(session=session, name=comment.account)
-    tone = tone or profile.preferences.get("default_tone") or settings.default_tone
+    """Draft an action for a classified comment and queue it for review (flushes only).
+
+    The drafter's inputs come from `drafts.context` (account, KB, approved replies, counters).
+    A ``no_reply`` result stores no draft; the audit trail records why (and the one-line
+    thank-you offered for praise).
+    """
+    profile = draft_context.profile_of(
+        session=session, name=comment.account, knowledge_dir=settings.knowledge_dir
+    )
+    tone = tone or str(profile.preferences.get("default_tone") or "") or settings.default_tone
     prediction = prediction_of(comment)
+    context = draft_context.build(
+        session=session,
+        account=comment.account,
+        knowledge_dir=settings.knowledge_dir,
+        intent=prediction.intent,
+        tone=tone,
+        comment_id=comment.id,
+        profile=profile,
+    )
     result: DraftResult = drafter.draft(
         DraftRequest(
             text=comment.text,
             prediction=prediction,
             tone=tone,
-            account=profile,
             platform=comment.platform,
             author=comment.author,
             comment_id=comment.id,
         ),
-        session=session,
+        context,
     )
     if result.action not in ("reply", "hide"):
         audit.record(
@@ -86,7 +103,13 @@ def create_draft(
             action="draft.skipped",
             comment_id=comment.id,
             account=comment.account,
-            details={"reason": result.flags or ["policy"], "template_id": result.template_id},
+            details={
+                "action": result.action,
+                "reason": result.reason or "policy",
+                "flags": result.flags,
+                "offered_text": result.text,
+                "template_id": result.template_id,
+            },
         )
         return None
     draft = Draft(
@@ -123,6 +146,8 @@ def create_draft(
             "kb_entry_id": draft.kb_entry_id,
             "flags": draft.flags,
             "generator": draft.generator,
+            "acts": result.acts,
+            "facts": result.facts,
         },
     )
     events.emit(session=session, event="draft.created", data=draft_event(draft, comment))
@@ -165,9 +190,12 @@ def decode_cursor(cursor: str) -> tuple[int, datetime, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         prio, created, draft_id = json.loads(base64.urlsafe_b64decode(padded))
-        return int(prio), datetime.fromisoformat(created), int(draft_id)
-    except (ValueError, TypeError, json.JSONDecodeError) as exc:
-        raise BadRequest("Invalid cursor.", details={"cursor": cursor}) from exc
+        prio, draft_id = int(prio), int(draft_id)
+        if not (-MAX_DB_INT <= prio <= MAX_DB_INT and 0 <= draft_id <= MAX_DB_INT):
+            raise ValueError("out of range")
+        return prio, datetime.fromisoformat(created), draft_id
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        raise BadRequest("Invalid cursor.", details={"cursor": cursor[:200]}) from exc
 
 
 def list_queue(
@@ -594,6 +622,44 @@ def regenerate(
     if new is None:
         raise DraftDeclined()
     return new, comment
+
+
+def redraft_pending(
+    *, session: Session, comment: Comment, drafter: Drafter, settings: Settings, actor: str
+) -> Draft | None:
+    """After a label correction: replace the comment's pending draft with one drafted from the
+    new labels, in the same tone (flushes only). None when nothing was pending."""
+    pending = session.exec(
+        select(Draft)
+        .where(col(Draft.comment_id) == comment.id, col(Draft.status) == "pending")
+        .order_by(col(Draft.id).desc())
+    ).first()
+    if pending is None:
+        return None
+    _transition(
+        session=session,
+        draft=pending,
+        expected_version=None,
+        values={"status": "superseded", "decided_at": utcnow(), "decided_by": actor},
+    )
+    new = create_draft(
+        session=session,
+        comment=comment,
+        drafter=drafter,
+        settings=settings,
+        tone=pending.tone,
+        actor=actor,
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        action="draft.redrafted",
+        comment_id=comment.id,
+        draft_id=pending.id,
+        account=comment.account,
+        details={"reason": "labels.corrected", "new_draft_id": new.id if new else None},
+    )
+    return new
 
 
 def drafts_of(*, session: Session, comment_id: int) -> list[Draft]:

@@ -9,7 +9,7 @@ import httpx
 
 from app.comments.service import NewComment
 from app.config import Settings
-from app.errors import InvalidSignature, MissingSignature
+from app.errors import InvalidSignature, MissingSignature, WebhookNotConfigured
 from app.integrations import signing
 from app.tables import Comment, Draft
 
@@ -21,10 +21,18 @@ PLATFORM = "chatwoot"
 def verify_signature(
     *, settings: Settings, body: bytes, signature: str | None, timestamp: str | None
 ) -> None:
-    """When a secret is set, require `sha256=HMAC(secret, "{timestamp}.{body}")`, fresh."""
+    """Require `sha256=HMAC(secret, "{timestamp}.{body}")`, fresh.
+
+    Without TANGGAP_CHATWOOT_WEBHOOK_SECRET every delivery is refused, unless
+    TANGGAP_CHATWOOT_ALLOW_UNSIGNED says the network in front is trusted.
+    """
     secret = settings.chatwoot_webhook_secret.get_secret_value()
     if not secret:
-        return
+        if settings.chatwoot_allow_unsigned:
+            return
+        raise WebhookNotConfigured(
+            "TANGGAP_CHATWOOT_WEBHOOK_SECRET is not set (or TANGGAP_CHATWOOT_ALLOW_UNSIGNED)."
+        )
     if not signature or not timestamp:
         raise MissingSignature(f"{SIGNATURE_HEADER} and {TIMESTAMP_HEADER} headers required.")
     if not signing.timestamp_fresh(timestamp, tolerance=settings.webhook_tolerance_seconds):

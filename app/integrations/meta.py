@@ -11,7 +11,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -22,6 +22,7 @@ from app.config import Settings
 from app.errors import InvalidSignature, MissingSignature, WebhookNotConfigured
 from app.integrations import signing
 from app.tables import Comment
+from app.validation import from_unix
 
 log = logging.getLogger("tanggap.meta")
 
@@ -88,9 +89,14 @@ def _clip(text: str, settings: Settings) -> str:
 
 
 def _from_unix(value: Any) -> datetime | None:
-    if isinstance(value, int | float) and value > 0:
-        return datetime.fromtimestamp(value, UTC)
-    return None
+    """A platform time in range, else None (a hostile `created_time` must not fail a delivery)."""
+    return from_unix(value) if isinstance(value, int | float) and value > 0 else None
+
+
+def change_time(item: NewComment) -> float | None:
+    """When Meta says the change happened (the entry's `time`), to order edits."""
+    value = (item.extra or {}).get("meta_time")
+    return float(value) if isinstance(value, int | float) else None
 
 
 def parse_payload(payload: dict[str, Any], *, settings: Settings) -> MetaChanges:
@@ -105,8 +111,14 @@ def parse_payload(payload: dict[str, Any], *, settings: Settings) -> MetaChanges
     for entry in payload.get("entry") or []:
         if not isinstance(entry, dict):
             continue
-        entry_id = str(entry.get("id") or "")
+        entry_id = str(entry.get("id") or "")[:200]
         account = settings.meta_accounts.get(entry_id)
+        raw_time = entry.get("time")
+        # seconds or milliseconds; anything else is as if absent
+        entry_time: float | None = None
+        if isinstance(raw_time, int | float) and not isinstance(raw_time, bool):
+            entry_time = float(raw_time) if 0 < raw_time < 1e14 else None
+        seen = (len(out.new), len(out.edited))
         for change in entry.get("changes") or []:
             if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
                 continue
@@ -120,6 +132,9 @@ def parse_payload(payload: dict[str, Any], *, settings: Settings) -> MetaChanges
                 _facebook(out, value, entry_id=entry_id, account=account, settings=settings)
             else:
                 out.skipped.append({"reason": "unsupported", "object": obj, "field": fld})
+        if entry_time is not None:  # the entry's time orders edits: only a newer one applies
+            for item in [*out.new[seen[0] :], *out.edited[seen[1] :]]:
+                (item.extra or {})["meta_time"] = entry_time
     return out
 
 

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import (
@@ -26,7 +25,7 @@ from fastapi import (
 from fastapi.responses import PlainTextResponse, StreamingResponse
 
 from app.comments.schemas import ACCOUNT_PATTERN
-from app.deps import AdminKey, AnyKey, SessionDep, SettingsDep
+from app.deps import AdminKey, AnyKey, IdPath, IsoDateTimeQuery, SessionDep, SettingsDep
 from app.errors import Forbidden, WebhookNotConfigured
 from app.integrations import connections, meta, service, transfer, webhooks
 from app.integrations.schemas import (
@@ -43,6 +42,7 @@ from app.integrations.schemas import (
     SubscriptionWithSecret,
     WebhookReceipt,
 )
+from app.validation import MAX_DB_INT
 
 
 async def raw_body(request: Request) -> bytes:
@@ -112,10 +112,15 @@ def _public(sub: object) -> SubscriptionPublic:
 
 @subscriptions_router.post("", status_code=201, response_model=SubscriptionWithSecret)
 def create_webhook(
-    body: SubscriptionCreate, session: SessionDep, principal: AdminKey
+    body: SubscriptionCreate, session: SessionDep, settings: SettingsDep, principal: AdminKey
 ) -> SubscriptionWithSecret:
     """Subscribe a URL to events; the signing secret is returned once."""
-    sub = webhooks.create_subscription(session=session, actor=principal.actor, **body.model_dump())
+    sub = webhooks.create_subscription(
+        session=session,
+        actor=principal.actor,
+        allowed_targets=settings.webhook_allowed_targets,
+        **body.model_dump(),
+    )
     return SubscriptionWithSecret.model_validate(sub, from_attributes=True)
 
 
@@ -128,7 +133,7 @@ def list_webhooks(session: SessionDep, _: AdminKey) -> SubscriptionList:
 
 
 @subscriptions_router.get("/{subscription_id}", response_model=SubscriptionPublic)
-def get_webhook(subscription_id: int, session: SessionDep, _: AdminKey) -> SubscriptionPublic:
+def get_webhook(subscription_id: IdPath, session: SessionDep, _: AdminKey) -> SubscriptionPublic:
     """One subscription."""
     return _public(webhooks.get_subscription(session=session, subscription_id=subscription_id))
 
@@ -138,7 +143,11 @@ def get_webhook(subscription_id: int, session: SessionDep, _: AdminKey) -> Subsc
     response_model=SubscriptionPublic | SubscriptionWithSecret,
 )
 def update_webhook(
-    subscription_id: int, body: SubscriptionUpdate, session: SessionDep, principal: AdminKey
+    subscription_id: IdPath,
+    body: SubscriptionUpdate,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: AdminKey,
 ) -> SubscriptionPublic | SubscriptionWithSecret:
     """Change url, events, description or is_active; `rotate_secret` returns the new secret."""
     changes = body.model_dump(exclude_unset=True, exclude={"rotate_secret"})
@@ -146,6 +155,7 @@ def update_webhook(
     sub = webhooks.update_subscription(
         session=session,
         subscription_id=subscription_id,
+        allowed_targets=settings.webhook_allowed_targets,
         actor=principal.actor,
         changes=changes,
         rotate_secret=body.rotate_secret,
@@ -156,7 +166,7 @@ def update_webhook(
 
 
 @subscriptions_router.delete("/{subscription_id}", status_code=204)
-def delete_webhook(subscription_id: int, session: SessionDep, principal: AdminKey) -> Response:
+def delete_webhook(subscription_id: IdPath, session: SessionDep, principal: AdminKey) -> Response:
     """Delete a subscription and its delivery log."""
     webhooks.delete_subscription(
         session=session, subscription_id=subscription_id, actor=principal.actor
@@ -166,12 +176,14 @@ def delete_webhook(subscription_id: int, session: SessionDep, principal: AdminKe
 
 @subscriptions_router.get("/{subscription_id}/deliveries", response_model=DeliveryPage)
 def list_webhook_deliveries(
-    subscription_id: int,
+    subscription_id: IdPath,
     session: SessionDep,
     _: AdminKey,
     status: Literal["pending", "delivered", "failed"] | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[int | None, Query(description="`next_cursor` of the previous page")] = None,
+    cursor: Annotated[
+        int | None, Query(ge=1, le=MAX_DB_INT, description="`next_cursor` of the previous page")
+    ] = None,
 ) -> DeliveryPage:
     """The delivery log of a subscription, newest first."""
     rows = webhooks.list_deliveries(
@@ -191,7 +203,7 @@ def list_webhook_deliveries(
 @subscriptions_router.post(
     "/{subscription_id}/ping", status_code=202, response_model=DeliveryPublic
 )
-def ping_webhook(subscription_id: int, session: SessionDep, _: AdminKey) -> DeliveryPublic:
+def ping_webhook(subscription_id: IdPath, session: SessionDep, _: AdminKey) -> DeliveryPublic:
     """Queue a signed `ping` delivery to test the endpoint."""
     delivery = webhooks.ping(session=session, subscription_id=subscription_id)
     return DeliveryPublic.model_validate(delivery, from_attributes=True)
@@ -203,7 +215,7 @@ def ping_webhook(subscription_id: int, session: SessionDep, _: AdminKey) -> Deli
     response_model=DeliveryPublic,
 )
 def redeliver_webhook(
-    subscription_id: int, delivery_id: int, session: SessionDep, _: AdminKey
+    subscription_id: IdPath, delivery_id: IdPath, session: SessionDep, _: AdminKey
 ) -> DeliveryPublic:
     """Send a past delivery's body again (as a new delivery)."""
     delivery = webhooks.redeliver(
@@ -295,8 +307,8 @@ def export_data(
     ] = "pending",
     account: str | None = None,
     action: Annotated[str | None, Query(description="audit: action name")] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: IsoDateTimeQuery = None,
+    until: IsoDateTimeQuery = None,
 ) -> StreamingResponse:
     """Export the queue (drafts with comments) or the audit trail as CSV or JSONL."""
     if kind == "queue":

@@ -16,11 +16,12 @@ from sqlmodel import Session, select
 from app.audit import service as audit
 from app.comments import service as comments
 from app.config import Settings
-from app.errors import AppError, BadRequest
+from app.errors import AppError, BadRequest, MalformedJson
 from app.integrations import chatwoot, meta
 from app.outbox import service as outbox
 from app.outbox.jobs import JobKind
 from app.tables import Comment, utcnow
+from app.validation import fit_id
 
 
 @dataclass
@@ -51,8 +52,8 @@ class Receipt:
 def _json(body: bytes) -> dict[str, Any]:
     try:
         payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("Webhook body is not valid JSON.") from exc
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise MalformedJson("Webhook body is not valid JSON.") from exc
     if not isinstance(payload, dict):
         raise BadRequest("Webhook body must be a JSON object.")
     return payload
@@ -93,6 +94,15 @@ def _store(
     return stored, duplicates  # type: ignore[return-value]
 
 
+def _newer(item: comments.NewComment, row: Comment) -> bool:
+    """An edit applies unless both carry Meta's time and the stored state is newer."""
+    incoming = meta.change_time(item)
+    stored = (row.extra or {}).get("meta_time")
+    if incoming is None or not isinstance(stored, int | float):
+        return True
+    return incoming >= stored  # the same second: no order to tell, the later delivery wins
+
+
 def receive_meta(
     *, session: Session, body: bytes, signature: str | None, settings: Settings
 ) -> Receipt:
@@ -102,14 +112,25 @@ def receive_meta(
     receipt = Receipt(skipped=changes.skipped)
     new = list(changes.new)
     for item in changes.edited:
-        row = _existing(session, item.platform, item.external_id)
+        row = _existing(session, item.platform, fit_id(item.external_id))
         if row is None:
             new.append(item)
             continue
-        comments.apply_edit(session=session, comment=row, text=item.text, actor="webhook:meta")
+        if not _newer(item, row):
+            # a replayed or late delivery of an older edit must not put older text back
+            receipt.skipped.append({"reason": "stale_edit", "external_id": row.external_id})
+            continue
+        stamp = meta.change_time(item)
+        if stamp is not None:
+            row.extra = {**(row.extra or {}), "meta_time": stamp}
+            session.add(row)
+        text = comments.validate_text_or_none(item.text, settings)
+        if text is not None:
+            # new text: classified again, its pending draft redrafted (comments.apply_edit)
+            comments.apply_edit(session=session, comment=row, text=text, actor="webhook:meta")
         receipt.edited.append(row.id)  # type: ignore[arg-type]
     for platform, external_id in changes.removed:
-        row = _existing(session, platform, external_id)
+        row = _existing(session, platform, fit_id(external_id))
         if row is None or not comments.apply_removal(
             session=session, comment=row, actor="webhook:meta"
         ):

@@ -26,6 +26,7 @@ from app.comments.schemas import ACCOUNT_PATTERN, Platform
 from app.config import Settings
 from app.drafts import service as drafts_service
 from app.errors import AppError, ValidationFailed
+from app.validation import created_at_error, fit_field, fit_id
 
 Format = Literal["csv", "jsonl"]
 PLATFORMS = frozenset({*get_args(Platform), "chatwoot"})
@@ -108,15 +109,21 @@ def read_rows(data: bytes, fmt: Format) -> Iterator[tuple[int, dict[str, Any] | 
     text = data.decode("utf-8-sig", errors="replace")
     if fmt == "csv":
         reader = csv.DictReader(io.StringIO(text))
-        for row in reader:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # e.g. a field over csv.field_size_limit() (128 KiB)
+                yield reader.line_num, f"not valid CSV: {exc}"
+                continue
             yield reader.line_num, {k.strip(): v for k, v in row.items() if k}
-        return
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             value = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep
             yield number, "not valid JSON"
             continue
         yield number, value if isinstance(value, dict) else "not a JSON object"
@@ -134,12 +141,20 @@ def _created_at(value: Any) -> datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
-        return datetime.fromtimestamp(float(value), UTC)
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ValidationFailed(f"created_at is not a date: {value!r}") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        try:
+            parsed = datetime.fromtimestamp(float(value), UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise ValidationFailed(f"created_at is out of range: {str(value)[:40]!r}") from exc
+    else:
+        try:
+            parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise ValidationFailed(f"created_at is not a date: {str(value)[:40]!r}") from exc
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    problem = created_at_error(parsed)
+    if problem:
+        raise ValidationFailed(f"created_at {problem}")
+    return parsed
 
 
 def to_new_comment(
@@ -159,11 +174,11 @@ def to_new_comment(
 
     def opt(name: str) -> str | None:
         value = _pick(row, name)
-        return None if value is None else str(value)[:200]
+        return None if value is None else fit_field(str(value), 200)
 
     return comments.NewComment(
         platform=plat,
-        external_id=str(external_id).strip()[:200],
+        external_id=fit_id(str(external_id).strip()),
         text=text,
         author=opt("author"),
         author_id=opt("author_id"),
@@ -303,10 +318,24 @@ def audit_rows(
         before = rows[-1].id
 
 
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection");
+# full-width forms too, since some spreadsheet apps fold them.
+_FORMULA_START = tuple("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: citizen text starting `=`, `+`, `-`, `@` gets a `'`."""
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def serialise(
     rows: Iterable[dict[str, Any]], fmt: Format, fields: tuple[str, ...]
 ) -> Iterator[str]:
-    """Rows as CSV (header first; nested values as JSON) or as JSON lines."""
+    """Rows as CSV (header first; nested values as JSON; formula-safe cells) or as JSON lines."""
     if fmt == "jsonl":
         for row in rows:
             yield json.dumps(row, ensure_ascii=False, default=str) + "\n"
@@ -315,12 +344,7 @@ def serialise(
     writer = csv.DictWriter(buffer, fieldnames=list(fields), extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {
-                k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
-                for k, v in row.items()
-            }
-        )
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -23,7 +24,7 @@ from app.audit import service as audit
 from app.config import Settings
 from app.errors import NotFound, SubscriptionNotFound, ValidationFailed
 from app.events import EVENTS
-from app.integrations import signing
+from app.integrations import signing, urlguard
 from app.outbox import service as outbox
 from app.outbox.jobs import JobKind
 from app.outbox.service import PermanentJobError
@@ -48,16 +49,18 @@ def _check_events(events: list[str]) -> list[str]:
     return list(dict.fromkeys(events))
 
 
-def _check_url(url: str) -> str:
-    if not (url.startswith("https://") or url.startswith("http://")):
-        raise ValidationFailed("Webhook URL must be http(s).", details={"field": "url"})
-    return url
+def _check_url(url: str, allow: Sequence[str]) -> str:
+    try:
+        return urlguard.check_url(url, allow=allow)
+    except urlguard.UnsafeUrl as exc:
+        raise ValidationFailed(str(exc), details={"field": "url"}) from exc
 
 
 def create_subscription(
     *,
     session: Session,
     url: str,
+    allowed_targets: Sequence[str] = (),
     events: list[str],
     actor: str,
     secret: str | None = None,
@@ -65,7 +68,7 @@ def create_subscription(
 ) -> WebhookSubscription:
     """Register an endpoint; a secret is generated when none is given (shown once)."""
     sub = WebhookSubscription(
-        url=_check_url(url),
+        url=_check_url(url, allowed_targets),
         events=_check_events(events),
         secret=secret or "whsec_" + secrets.token_urlsafe(32),
         description=description,
@@ -97,6 +100,7 @@ def update_subscription(
     *,
     session: Session,
     subscription_id: int,
+    allowed_targets: Sequence[str] = (),
     actor: str,
     changes: dict[str, Any],
     rotate_secret: bool = False,
@@ -104,7 +108,7 @@ def update_subscription(
     """Change url, events, description or is_active; optionally rotate the secret."""
     sub = get_subscription(session=session, subscription_id=subscription_id)
     if "url" in changes:
-        sub.url = _check_url(changes["url"])
+        sub.url = _check_url(changes["url"], allowed_targets)
     if "events" in changes:
         sub.events = _check_events(changes["events"])
     if "description" in changes:
@@ -262,12 +266,21 @@ def deliver(
     error: str | None = None
     status: int | None = None
     try:
+        # again at delivery: the name may resolve to an inside address by now
+        urlguard.check_url(sub.url, allow=settings.webhook_allowed_targets)
+    except urlguard.UnsafeUrl as exc:
+        delivery.status = "failed"
+        delivery.last_error = f"refused: {exc}"[:500]
+        session.add(delivery)
+        session.commit()
+        raise PermanentJobError(delivery.last_error) from exc
+    try:
         response = http.post(
             sub.url, content=body, headers=headers, timeout=settings.http_timeout_seconds
         )
         status = response.status_code
         if not response.is_success:
-            error = f"HTTP {status}: {response.text[:200]}"
+            error = f"HTTP {status}"  # never the body: it may hold what we must not see
     except httpx.HTTPError as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
     delivery.response_status = status

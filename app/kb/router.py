@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from app.accounts.schemas import ACCOUNT_PATTERN
-from app.deps import AdminKey, AnyKey, SessionDep, SettingsDep
+from app.deps import AdminKey, AnyKey, IdPath, SessionDep, SettingsDep
 from app.drafting.knowledge import KbItem
 from app.errors import BadRequest
 from app.kb import service
@@ -57,7 +57,7 @@ def create_kb_entry(
 
 @router.put("/kb/{entry_id}", response_model=KbEntryPublic)
 def update_kb_entry(
-    entry_id: int, body: KbEntryUpdate, session: SessionDep, principal: AdminKey
+    entry_id: IdPath, body: KbEntryUpdate, session: SessionDep, principal: AdminKey
 ) -> KbEntryPublic:
     """Change a knowledge-base entry."""
     values: dict[str, Any] = body.model_dump(exclude_unset=True)
@@ -68,7 +68,7 @@ def update_kb_entry(
 
 
 @router.delete("/kb/{entry_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_kb_entry(entry_id: int, session: SessionDep, principal: AdminKey) -> Response:
+def delete_kb_entry(entry_id: IdPath, session: SessionDep, principal: AdminKey) -> Response:
     """Delete a knowledge-base entry."""
     service.delete_kb(session=session, entry_id=entry_id, actor=principal.actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from app.errors import NotFound, ValidationFailed
+from app.errors import LastAdminKey, NotFound, ValidationFailed
 from app.security import (
     ROLES,
     Principal,
@@ -43,10 +43,20 @@ def list_keys(*, session: Session) -> list[ApiKey]:
     return list(session.exec(select(ApiKey).order_by(col(ApiKey.id))))
 
 
-def revoke(*, session: Session, key_id: int) -> ApiKey:
+def revoke(*, session: Session, key_id: int, caller_key_id: int | None = None) -> ApiKey:
+    """Revoke a key; the last active admin key may not revoke itself (nobody could then)."""
     row = session.get(ApiKey, key_id)
     if row is None:
         raise NotFound("API key not found.")
+    if row.revoked_at is None and caller_key_id == row.id and row.role == "admin":
+        others = session.exec(
+            select(ApiKey.id)
+            .where(ApiKey.role == "admin")
+            .where(col(ApiKey.revoked_at).is_(None))
+            .where(ApiKey.id != row.id)
+        ).first()
+        if others is None:
+            raise LastAdminKey(details={"key_id": row.id})
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         session.add(row)

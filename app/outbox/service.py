@@ -8,7 +8,9 @@ database without a separate broker.
 
 from __future__ import annotations
 
+import os
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -101,6 +103,45 @@ def claim(
     if not claimed:
         return []
     return list(session.exec(select(Job).where(col(Job.id).in_(claimed)).order_by(col(Job.id))))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def release_orphans(
+    *, session: Session, host: str, is_alive: Callable[[int], bool] = _pid_alive
+) -> int:
+    """Free jobs claimed by a worker on this host whose process is gone (kill -9, OOM).
+
+    Worker ids are `host:pid:…`; a job such a worker claimed but never finished would otherwise
+    wait for its lease to expire. Jobs of other hosts keep waiting for the lease.
+    """
+    rows = session.exec(
+        select(Job).where(Job.status == "running").where(col(Job.locked_by).like(f"{host}:%"))
+    )
+    released = 0
+    for job in rows:
+        try:
+            pid = int((job.locked_by or "").split(":")[1])
+        except (IndexError, ValueError):
+            continue
+        if pid == os.getpid() or is_alive(pid):
+            continue
+        job.status = "pending"
+        job.locked_at = None
+        job.locked_by = None
+        job.run_after = utcnow()
+        session.add(job)
+        released += 1
+    session.commit()
+    return released
 
 
 def backoff_seconds(attempts: int, *, base: float, cap: float) -> float:

@@ -111,6 +111,13 @@ class Worker:
 
     def run_forever(self) -> None:
         log.info("worker.start id=%s", self.worker_id)
+        try:
+            with Session(self.context.engine, expire_on_commit=False) as session:
+                released = outbox.release_orphans(session=session, host=socket.gethostname())
+            if released:
+                log.warning("worker.orphans_released count=%d", released)
+        except Exception:  # the database may still be starting; leases expire anyway
+            log.exception("worker.orphans.error")
         while not self._stop.is_set():
             try:
                 n = self.run_once()

@@ -12,7 +12,7 @@ from app.deps import SessionDep
 from app.security import Principal
 from app.users import service as users_service
 from app.web.pages import Csrf, back, flash, render, safe_next
-from app.web.security import start_session
+from app.web.security import revoke_session, start_session
 
 router = APIRouter(include_in_schema=False)
 
@@ -84,7 +84,7 @@ def login(
 
 @router.post("/logout", dependencies=[Csrf])
 def logout(request: Request) -> Response:
-    """End the session."""
-    request.session.clear()
+    """End the session (revoked on the server: the old cookie no longer works)."""
+    revoke_session(request, max_age_seconds=request.app.state.settings.session_max_age_seconds)
     flash(request, "ok", "Anda sudah keluar.")
     return RedirectResponse("/login", status_code=303)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.comments import service as comments_service
-from app.deps import ClockDep, SessionDep, SettingsDep
+from app.deps import ClockDep, DrafterDep, IdPath, SessionDep, SettingsDep
 from app.errors import AppError, NotFound
 from app.nlp.labels import INTENTS, SENTIMENTS, TONES
 from app.web import format as fmt
@@ -22,7 +22,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/comments/{comment_id}", response_class=HTMLResponse)
 def comment_detail(
     request: Request,
-    comment_id: int,
+    comment_id: IdPath,
     user: WebUser,
     session: SessionDep,
     settings: SettingsDep,
@@ -67,9 +67,11 @@ def comment_detail(
 @router.post("/comments/{comment_id}/labels", dependencies=[Csrf])
 def correct_labels(
     request: Request,
-    comment_id: int,
+    comment_id: IdPath,
     user: WebUser,
     session: SessionDep,
+    settings: SettingsDep,
+    drafter: DrafterDep,
     intent: Annotated[str, Form()] = "",
     sentiment: Annotated[str, Form()] = "",
     abusive: Annotated[str, Form()] = "",
@@ -98,18 +100,24 @@ def correct_labels(
             intent=changed_intent,
             sentiment=changed_sentiment,
             abusive=changed_abusive,
+            drafter=drafter,
+            settings=settings,
         )
     except AppError as exc:
         flash(request, "error", friendly(exc))
         return back(next)
-    flash(request, "ok", "Label dikoreksi. Terima kasih, koreksi ini jadi bahan latih model.")
+    flash(
+        request,
+        "ok",
+        "Label dikoreksi dan draf dibuat ulang. Terima kasih, koreksi ini jadi bahan latih model.",
+    )
     return back(next)
 
 
 @router.post("/comments/{comment_id}/reveal", dependencies=[Csrf])
 def reveal_pii(
     request: Request,
-    comment_id: int,
+    comment_id: IdPath,
     user: WebUser,
     session: SessionDep,
     next: Annotated[str, Form()] = "",
@@ -127,7 +135,7 @@ def reveal_pii(
 @router.post("/comments/{comment_id}/hide-pii", dependencies=[Csrf])
 def hide_pii(
     request: Request,
-    comment_id: int,
+    comment_id: IdPath,
     user: WebUser,
     session: SessionDep,
     settings: SettingsDep,

@@ -185,7 +185,10 @@ def local_time(value: datetime | None, tz: tzinfo) -> str:
         return "–"
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    local = value.astimezone(tz)
+    try:
+        local = value.astimezone(tz)
+    except (OverflowError, ValueError):  # e.g. 9999-12-31 23:59 UTC has no local time in WIB
+        local = value
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
 
 
@@ -277,7 +280,7 @@ class TextPart:
 
 def pii_spans(comment: Any) -> list[dict[str, Any]]:
     """The comment's personal data spans (`[{type, start, end}]`), as the classifier found them."""
-    spans = (comment.scores or {}).get("pii")
+    spans = ((comment.extra or {}).get("classifier") or {}).get("pii")
     return [s for s in spans if isinstance(s, dict)] if isinstance(spans, list) else []
 
 

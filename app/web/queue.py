@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.analytics import service as analytics
 from app.comments import service as comments_service
 from app.config import Settings
-from app.deps import ClockDep, DrafterDep, SessionDep, SettingsDep
+from app.deps import ClockDep, DrafterDep, IdPath, SessionDep, SettingsDep
 from app.drafts import service as drafts_service
 from app.errors import AppError, BadRequest
 from app.nlp.labels import INTENTS, SENTIMENTS, TONES
@@ -134,7 +134,7 @@ def approved_message(done: drafts_service.Approval, settings: Settings) -> str:
 @router.post("/queue/{draft_id}/approve", dependencies=[Csrf])
 def approve(
     request: Request,
-    draft_id: int,
+    draft_id: IdPath,
     user: WebUser,
     session: SessionDep,
     settings: SettingsDep,
@@ -165,7 +165,7 @@ def approve(
 @router.post("/queue/{draft_id}/undo", dependencies=[Csrf])
 def undo(
     request: Request,
-    draft_id: int,
+    draft_id: IdPath,
     user: WebUser,
     session: SessionDep,
     settings: SettingsDep,
@@ -186,7 +186,7 @@ def undo(
 @router.post("/queue/{draft_id}/posted", dependencies=[Csrf])
 def mark_posted(
     request: Request,
-    draft_id: int,
+    draft_id: IdPath,
     user: WebUser,
     session: SessionDep,
     url: Annotated[str, Form(max_length=1000)] = "",
@@ -216,7 +216,7 @@ def mark_posted(
 @router.post("/queue/{draft_id}/retry", dependencies=[Csrf])
 def retry(
     request: Request,
-    draft_id: int,
+    draft_id: IdPath,
     user: WebUser,
     session: SessionDep,
     settings: SettingsDep,
@@ -242,7 +242,7 @@ def retry(
 @router.post("/queue/{draft_id}/assign", dependencies=[Csrf])
 def assign(
     request: Request,
-    draft_id: int,
+    draft_id: IdPath,
     user: WebUser,
     session: SessionDep,
     op: Annotated[str, Form()] = "take",
@@ -266,7 +266,7 @@ def assign(
 @router.post("/queue/{draft_id}/reject", dependencies=[Csrf])
 def reject(
     request: Request,
-    draft_id: int,
+    draft_id: IdPath,
     user: WebUser,
     session: SessionDep,
     reason: Annotated[str, Form(max_length=1000)] = "",
@@ -295,7 +295,7 @@ def reject(
 @router.post("/queue/{draft_id}/regenerate", dependencies=[Csrf])
 def regenerate(
     request: Request,
-    draft_id: int,
+    draft_id: IdPath,
     user: WebUser,
     session: SessionDep,
     settings: SettingsDep,

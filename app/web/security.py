@@ -16,6 +16,7 @@ import secrets
 import threading
 import time
 from collections import deque
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,14 +24,14 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, delete
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
 from app.security import Principal
-from app.tables import User
+from app.tables import RevokedSession, User
 from app.users import service as users_service
 
 log = logging.getLogger("tanggap.web")
@@ -42,48 +43,72 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class LoginThrottle:
-    """Failed logins per username and per client address, in this process (sliding window).
+    """Failed logins in a sliding window, in this process; slows guessing, never the owner.
 
-    Argon2 already makes each guess slow; this stops a guessing run against one account. Limits
-    are per process: with several replicas an attacker gets that many times the attempts.
+    Three counters: per username and address (5), per address over all usernames (20) and per
+    username over all addresses (10). The first two block that address. The third means the
+    account is under attack from many places: then every address that already failed for it is
+    blocked, but an address with no failure for it (the owner at their own desk) still gets in
+    with the right password, so nobody can lock an admin out by guessing. Argon2 already makes
+    each guess slow. Limits are per process: with several replicas an attacker gets that many
+    times the attempts. The address is the client's unless it came through a proxy named in
+    TANGGAP_TRUSTED_PROXIES, so X-Forwarded-For from anyone else changes nothing.
     """
 
     def __init__(
-        self, *, per_user: int = 5, per_address: int = 20, window_seconds: float = 300.0
+        self,
+        *,
+        per_user_address: int = 5,
+        per_address: int = 20,
+        per_user: int = 10,
+        window_seconds: float = 300.0,
     ) -> None:
-        self.limits = {"user": per_user, "addr": per_address}
+        self.limits = {"ua": per_user_address, "addr": per_address, "user": per_user}
         self.window = window_seconds
-        self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._failures: dict[tuple[str, ...], deque[float]] = {}
         self._lock = threading.Lock()
 
-    def _keys(self, username: str, address: str) -> list[tuple[str, str]]:
-        return [("user", username.strip().lower()), ("addr", address)]
+    @staticmethod
+    def _keys(username: str, address: str) -> dict[str, tuple[str, ...]]:
+        name = username.strip().lower()
+        return {"ua": ("ua", name, address), "addr": ("addr", address), "user": ("user", name)}
 
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
+    def _recent(self, key: tuple[str, ...], now: float) -> deque[float]:
         times = self._failures.setdefault(key, deque())
         while times and now - times[0] > self.window:
             times.popleft()
         return times
 
-    def blocked(self, username: str, address: str) -> bool:
+    def retry_after(self, username: str, address: str) -> int:
+        """Seconds until this address may try this username again; 0 when it may now."""
         now = time.monotonic()
+        keys = self._keys(username, address)
         with self._lock:
-            return any(
-                len(self._recent(key, now)) >= self.limits[key[0]]
-                for key in self._keys(username, address)
-            )
+            counts = {kind: self._recent(key, now) for kind, key in keys.items()}
+            blocking: list[deque[float]] = [
+                counts[kind] for kind in ("ua", "addr") if len(counts[kind]) >= self.limits[kind]
+            ]
+            if len(counts["user"]) >= self.limits["user"] and counts["ua"]:
+                blocking.append(counts["ua"])
+            if not blocking:
+                return 0
+            oldest = min(times[0] for times in blocking)
+        return max(1, int(self.window - (now - oldest)) + 1)
+
+    def blocked(self, username: str, address: str) -> bool:
+        return self.retry_after(username, address) > 0
 
     def failed(self, username: str, address: str) -> None:
         now = time.monotonic()
         with self._lock:
-            for key in self._keys(username, address):
+            for key in self._keys(username, address).values():
                 self._recent(key, now).append(now)
             if len(self._failures) > 10_000:  # bound memory under a spray of names
                 self._failures = {k: v for k, v in self._failures.items() if v}
 
     def succeeded(self, username: str, address: str) -> None:
         with self._lock:
-            self._failures.pop(("user", username.strip().lower()), None)
+            self._failures.pop(self._keys(username, address)["ua"], None)
 
 
 class LoginRequired(Exception):
@@ -117,14 +142,45 @@ def csrf_valid(session: dict[str, Any], token: str | None) -> bool:
 def start_session(session: dict[str, Any], user: User) -> None:
     """Log a user in: a fresh session (no fixation) with a new CSRF token."""
     session.clear()
+    session["sid"] = secrets.token_urlsafe(24)  # revocable on the server (`revoke_session`)
     session["uid"] = user.id
     session["pw"] = password_fingerprint(user.password_hash)
     session["iat"] = time.time()
     session["csrf"] = secrets.token_urlsafe(32)
 
 
+def _sid_hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def revoke_session(request: Request, *, max_age_seconds: int) -> None:
+    """Logout: the cookie's session id is refused from now on, on every replica."""
+    sid = request.session.get("sid")
+    request.session.clear()
+    if not isinstance(sid, str) or not sid:
+        return
+    now = datetime.now(UTC)
+    with Session(request.app.state.engine) as db:
+        db.exec(delete(RevokedSession).where(col(RevokedSession.expires_at) < now))
+        if db.get(RevokedSession, _sid_hash(sid)) is None:
+            db.add(
+                RevokedSession(
+                    sid_hash=_sid_hash(sid),
+                    user_id=None,
+                    revoked_at=now,
+                    expires_at=now + timedelta(seconds=max_age_seconds),
+                )
+            )
+        db.commit()
+
+
 def _load_principal(engine: Engine, session_data: dict[str, Any]) -> Principal | None:
+    sid = session_data.get("sid")
+    if not isinstance(sid, str) or not sid:
+        return None  # a cookie from before server-side sessions: log in again
     with Session(engine) as db:
+        if db.get(RevokedSession, _sid_hash(sid)) is not None:
+            return None
         user = db.get(User, session_data.get("uid"))
         if user is None:
             return None
@@ -220,7 +276,12 @@ def install_web(app: FastAPI, settings: Settings) -> None:
         same_site="lax",
         https_only=settings.session_cookie_secure,
     )
-    app.state.login_throttle = LoginThrottle()
+    app.state.login_throttle = LoginThrottle(
+        per_user_address=settings.login_failures_per_user_address,
+        per_address=settings.login_failures_per_address,
+        per_user=settings.login_failures_per_user,
+        window_seconds=settings.login_window_seconds,
+    )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(LoginRequired, login_redirect)
     app.add_exception_handler(CsrfFailed, csrf_failed_page)

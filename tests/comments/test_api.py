@@ -194,3 +194,21 @@ def test_label_correction_is_stored_for_training(client, make_key, engine):
         ),
         422,
     )
+
+
+def test_label_correction_redrafts_the_pending_draft(client, make_key, engine):
+    headers = make_key("reviewer")
+    created = post_comment(client, headers, "l2", "mantap pelayanannya cepat")
+    before = client.get(f"/api/v1/comments/{created['id']}", headers=headers).json()["drafts"]
+    r = client.post(
+        f"/api/v1/comments/{created['id']}/labels",
+        json={"intent": "keluhan", "sentiment": "negatif"},
+        headers=headers,
+    )
+    assert r.status_code == 200
+    drafts = client.get(f"/api/v1/comments/{created['id']}", headers=headers).json()["drafts"]
+    assert len(drafts) == len(before) + 1
+    assert [d["status"] for d in drafts] == ["superseded", "pending"]
+    assert "maaf" in drafts[-1]["text"].lower()  # drafted as a complaint now
+    with Session(engine) as s:
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "draft.redrafted")).one()

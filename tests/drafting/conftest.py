@@ -1,20 +1,15 @@
-"""Fixtures for drafting tests: the shipped prompts, a drafter without models, a SQLite DB."""
+"""Fixtures for drafting tests: the shipped prompts, a drafter without models, the demo context."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
 
-import app.tables  # noqa: F401  (registers every table on the metadata)
 from app.config import ROOT
-from app.drafting.composer import TemplateDrafter
-from app.drafting.drafter import AccountProfile, DraftRequest
-from app.drafting.knowledge import load_path
-from app.drafting.templates import TemplateStore, TopicLexicon
+from app.drafting.composer import PlanDrafter
+from app.drafting.drafter import AccountProfile, DraftContext, DraftRequest
+from app.drafting.knowledge import KbFile, load_path
 from app.nlp.classifier import Prediction
 
 PROMPTS = ROOT / "prompts"
@@ -23,30 +18,30 @@ DEMO = "demo-disdukcapil"
 
 
 @pytest.fixture(scope="session")
-def store() -> TemplateStore:
-    return TemplateStore.from_dir(PROMPTS)
-
-
-@pytest.fixture(scope="session")
-def demo_file():  # type: ignore[no-untyped-def]
+def demo_file() -> KbFile:
     return load_path(KNOWLEDGE / f"{DEMO}.yaml")
 
 
 @pytest.fixture
-def drafter(store: TemplateStore) -> TemplateDrafter:
+def drafter() -> PlanDrafter:
     """The real drafter with lexical retrieval only (no embedding model, no LLM)."""
-    return TemplateDrafter(
-        store=store,
-        topics=TopicLexicon.from_dir(PROMPTS),
-        knowledge_dir=KNOWLEDGE,
-        embedder=None,
+    return PlanDrafter.from_dir(PROMPTS)
+
+
+def demo_profile(demo_file: KbFile, **preferences: Any) -> AccountProfile:
+    data = demo_file.account or {}
+    return AccountProfile(
+        name=DEMO,
+        institution_name=str(data["institution_name"]),
+        channels=dict(data["channels"]),
+        preferences={**dict(data["preferences"]), **preferences},
     )
 
 
 @pytest.fixture
-def demo_profile() -> AccountProfile:
-    # As the pipeline builds it for an account without a settings row: filled from YAML.
-    return AccountProfile(name=DEMO, institution_name="kami")
+def demo(demo_file: KbFile) -> DraftContext:
+    """The demo account as the service layer hands it to the drafter."""
+    return DraftContext(profile=demo_profile(demo_file), kb=tuple(demo_file.entries))
 
 
 def request(
@@ -56,32 +51,24 @@ def request(
     *,
     tone: str = "santai",
     abusive: bool = False,
-    account: AccountProfile | None = None,
+    action: str = "reply",
+    pii: list[dict[str, Any]] | None = None,
     platform: str = "instagram",
     author: str | None = "rina_s",
     comment_id: int | None = None,
 ) -> DraftRequest:
     return DraftRequest(
         text=text,
-        prediction=Prediction(intent=intent, sentiment=sentiment, abusive=abusive),
+        prediction=Prediction(
+            intent=intent, sentiment=sentiment, abusive=abusive, action=action, pii=pii or []
+        ),
         tone=tone,
-        account=account or AccountProfile(name=DEMO, institution_name="kami"),
         platform=platform,
         author=author,
         comment_id=comment_id,
     )
 
 
-@pytest.fixture
-def db_engine(tmp_path: Path) -> Iterator[Engine]:
-    """A fresh SQLite database per test (tables from the metadata: tests only)."""
-    engine = create_engine(f"sqlite:///{tmp_path / 'drafting.db'}")
-    SQLModel.metadata.create_all(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def db(db_engine: Engine) -> Iterator[Session]:
-    with Session(db_engine, expire_on_commit=False) as session:
-        yield session
+def pii_span(text: str, value: str, kind: str) -> dict[str, Any]:
+    start = text.index(value)
+    return {"type": kind, "start": start, "end": start + len(value)}

@@ -1,216 +1,228 @@
-"""The template drafter end to end: policy, KB answers, guardrails, variety, reuse, LLM."""
+"""The plan drafter end to end: action first, slots, plan, tone, KB, remit, privacy, reuse, LLM."""
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import pytest
-from sqlmodel import Session
 
 from app.config import Settings
-from app.drafting.composer import TemplateDrafter
-from app.drafting.drafter import AccountProfile, load_drafter
+from app.drafting.composer import PlanDrafter
+from app.drafting.drafter import AccountProfile, ApprovedReply, DraftContext, load_drafter
 from app.drafting.llm import LlmPolisher, LlmPrompts, endpoint
-from app.tables import Comment, Draft, KbEntry
-from tests.drafting.conftest import DEMO, PROMPTS, request
+from app.drafting.planner import FLAG_HIDE_PII
+from tests.drafting.conftest import PROMPTS, pii_span, request
+
+SLANG = re.compile(r"\b(?:nggak|aja|banget|makasih|udah|dong|sih|Kak)\b")
 
 
-def test_load_drafter_returns_the_template_drafter() -> None:
-    assert isinstance(load_drafter(Settings(llm_url="")), TemplateDrafter)
+def test_load_drafter_returns_the_plan_drafter() -> None:
+    assert isinstance(load_drafter(Settings(llm_url="")), PlanDrafter)
 
 
-def test_spam_is_hidden_not_answered(drafter: TemplateDrafter) -> None:
-    result = drafter.draft(request("slot gacor maxwin", "spam"))
-    assert (result.action, result.text, result.template_id) == ("hide", None, "policy/spam")
+def test_spam_and_gambling_testimonials_are_hidden(
+    drafter: PlanDrafter, demo: DraftContext
+) -> None:
+    spam = drafter.draft(request("slot gacor maxwin", "spam"), demo)
+    assert (spam.action, spam.text, spam.reason) == ("hide", None, "spam")
+    # No site name, labelled praise: still a gambling testimonial.
+    testimonial = "alhamdulillah wd 3jt cair lagi, modal 20rb doang, makasih admin"
+    assert drafter.draft(request(testimonial, "apresiasi", "positif"), demo).action == "hide"
 
 
-def test_abuse_gets_a_calm_reply_or_none_per_account(drafter: TemplateDrafter) -> None:
-    calm = drafter.draft(request("dasar goblok petugasnya", "keluhan", "negatif", abusive=True))
-    assert calm.action == "reply" and "/_abusive/" in (calm.template_id or "")
-    assert "goblok" not in (calm.text or "") and calm.flags == []
-    quiet = AccountProfile(
-        name="x", institution_name="Dinas X", preferences={"abusive_reply": "none"}
-    )
-    none = drafter.draft(request("dasar goblok", "keluhan", "negatif", abusive=True, account=quiet))
-    assert (none.action, none.text, none.flags) == ("none", None, ["abusive_no_reply"])
+def test_the_classifiers_action_comes_first(drafter: PlanDrafter, demo: DraftContext) -> None:
+    hidden = drafter.draft(request("x", "lainnya", action="hide"), demo)
+    assert hidden.action == "hide"
+    chatter = drafter.draft(request("@dewi itu lho 😂", "lainnya", action="no_reply"), demo)
+    assert (chatter.action, chatter.text) == ("no_reply", None)
+    praise = drafter.draft(request("mantap min", "apresiasi", "positif", action="no_reply"), demo)
+    assert praise.action == "no_reply" and praise.text and len(praise.text) < 60
 
 
-def test_questions_are_answered_from_the_kb(drafter: TemplateDrafter) -> None:
-    result = drafter.draft(request("min hari sabtu buka gak ya?"))
-    assert result.kb_entry is not None and result.kb_entry["slug"] == "jam-layanan"
-    assert result.kb_entry_id is None  # from the YAML file, not the database
-    assert "Sabtu pukul 08.00–12.00" in (result.text or "")
-    assert "https://dukcapil.sukamaju.example/jam-layanan" in (result.text or "")
-    assert result.text and result.text.startswith(("Halo", "Hai")) and "@rina_s" in result.text
-    assert result.flags == []
+def test_grief_and_election_talk_get_no_reply(drafter: PlanDrafter, demo: DraftContext) -> None:
+    for text in (
+        "Innalillahi wa innailaihi rojiun, semoga almarhum husnul khotimah",
+        "Pilkada tinggal sebulan, jangan lupa coblos paslon nomor 2!",
+    ):
+        assert drafter.draft(request(text, "lainnya"), demo).action == "no_reply"
 
 
-def test_unknown_answers_are_not_invented(drafter: TemplateDrafter) -> None:
-    result = drafter.draft(request("kapan bansos tahap 3 cair?"))
-    assert result.kb_entry is None
+def test_questions_answer_the_asked_focus(drafter: PlanDrafter, demo: DraftContext) -> None:
+    result = drafter.draft(request("min hari sabtu buka sampai jam berapa ya?"), demo)
     text = result.text or ""
-    assert "dukcapil.sukamaju.example" in text and "WhatsApp 0811-0000-0001" in text
-    assert "cair" not in text.lower()
+    assert result.kb_entry is not None and result.kb_entry["slug"] == "jam-layanan"
+    assert "Sabtu pukul 08.00–12.00" in text  # not only the weekday hours of the first sentence
+    assert result.acts[:1] == ["answer"] and result.flags == []
+    assert text.startswith(("Halo", "Hai")) and "Kak @rina_s" in text
 
 
-def test_complaints_get_empathy_and_a_next_step(drafter: TemplateDrafter) -> None:
-    for tone in ("santai", "netral", "formal"):
-        result = drafter.draft(
-            request(
-                "antrian lama banget dari pagi belum dipanggil", "keluhan", "negatif", tone=tone
-            )
-        )
-        text = (result.text or "").lower()
-        assert "maaf" in text or "menyesal" in text, text
-        assert "dm atau whatsapp 0811-0000-0001" in text, text
-        assert result.flags == []
+def test_moving_in_is_not_answered_with_moving_out(
+    drafter: PlanDrafter, demo: DraftContext
+) -> None:
+    text = "Saya baru pindah ke Sukamaju dari Bandung, KK dan KTP-nya diurus di mana?"
+    result = drafter.draft(request(text, author="Pak Harun", platform="facebook"), demo)
+    assert result.facts == ["pindah-datang"]
 
 
-def test_personal_data_is_not_echoed(drafter: TemplateDrafter) -> None:
-    text = (
-        "KTP saya rusak NIK 3201234567890123 alamat Jl. Melati No. 5 RT 03, hp 081234567890 "
-        "tolong dibantu"
+def test_unanswerable_questions_say_so_and_name_the_channel(
+    drafter: PlanDrafter, demo: DraftContext
+) -> None:
+    text = "Saya menikah di Malaysia, pencatatan perkawinannya di sini bagaimana ya?"
+    result = drafter.draft(request(text, platform="facebook", author="Maya Anggraini"), demo)
+    body = result.text or ""
+    assert result.kb_entry is None and "not_in_faq" in result.acts
+    assert "FAQ" in body and "WhatsApp 0811-0000-0001" in body
+    assert "akta kelahiran" not in body.lower()
+
+
+def test_complaints_ask_only_for_the_missing_detail(
+    drafter: PlanDrafter, demo: DraftContext
+) -> None:
+    late = drafter.draft(request("Sudah 3 minggu KTP saya belum jadi", "keluhan", "negatif"), demo)
+    assert "3 minggu" in (late.text or "") and "ask_detail" in late.acts
+    assert "nomor registrasi" in (late.text or "")
+    given = drafter.draft(
+        request("akta anak saya 2 bulan belum jadi, no reg AKL-778812", "keluhan", "negatif"),
+        demo,
     )
+    assert "ask_detail" not in given.acts and "kirim nomor registrasi" not in (given.text or "")
+    lamp = drafter.draft(request("ac di ruang tunggu mati, panas", "keluhan", "negatif"), demo)
+    assert "kronologi" not in (lamp.text or "").lower()
+
+
+def test_sarcasm_is_not_read_as_good_news(drafter: PlanDrafter, demo: DraftContext) -> None:
+    text = "cepet banget ya pelayanannya, cuma dua minggu buat KK doang 👏👏"
+    result = drafter.draft(request(text, "keluhan", "negatif"), demo)
+    body = (result.text or "").lower()
+    assert "senang" not in body and "dua minggu" in body and "maaf" in body
+
+
+def test_out_of_remit_complaints_are_pointed_elsewhere(
+    drafter: PlanDrafter, demo: DraftContext
+) -> None:
+    text = "min lampu jalan di depan gang Mawar mati udah seminggu, gelap banget"
+    result = drafter.draft(request(text, "keluhan", "negatif"), demo)
+    body = result.text or ""
+    assert "route" in result.acts and "Dinas Perhubungan Kota Sukamaju" in body
+    assert "LAPOR!" in body and "lapor.go.id" in body and result.flags == []
+    for promise in ("kami teruskan", "kami tindak lanjuti", "kami perbaiki", "kronologi"):
+        assert promise not in body.lower()
+    # Without a remit nothing is routed (the account handles everything).
+    open_account = replace(demo, profile=AccountProfile(name="x", institution_name="Dinas X"))
+    assert "route" not in drafter.draft(request(text, "keluhan", "negatif"), open_account).acts
+
+
+@pytest.mark.parametrize("tone", ["santai", "netral", "formal"])
+def test_personal_data_asks_to_delete_and_flags_the_comment(
+    drafter: PlanDrafter, demo: DraftContext, tone: str
+) -> None:
+    text = "min ktp saya belum jadi, NIK 3578014409900002, WA 0812-3456-7801 tolong dicek"
+    pii = [pii_span(text, "3578014409900002", "nik"), pii_span(text, "0812-3456-7801", "phone")]
+    result = drafter.draft(request(text, "keluhan", "negatif", tone=tone, pii=pii), demo)
+    body = result.text or ""
+    assert "privacy" in result.acts and FLAG_HIDE_PII in result.flags
+    assert "hapus" in body and "NIK dan nomor HP" in body
+    assert "3578014409900002" not in body and "3456" not in body
+    assert "personal_data" not in result.flags
+
+
+def test_personal_data_is_found_before_the_classifier_marks_it(
+    drafter: PlanDrafter, demo: DraftContext
+) -> None:
+    text = "NIK anak saya 3273012301150003 kok ga kebaca di aplikasi IKD?"
+    result = drafter.draft(request(text), demo)
+    assert "privacy" in result.acts and "3273012301150003" not in (result.text or "")
+
+
+def test_condolence_only_when_someone_died(drafter: PlanDrafter, demo: DraftContext) -> None:
+    died = drafter.draft(
+        request("Bapak saya meninggal minggu lalu, akta kematiannya bawa apa saja?"), demo
+    )
+    assert "berduka" in (died.text or "") and died.facts == ["akta-kematian"]
     for tone in ("santai", "netral", "formal"):
-        result = drafter.draft(request(text, "keluhan", "negatif", tone=tone))
-        draft = result.text or ""
-        for secret in ("3201234567890123", "Melati", "081234567890", "RT 03"):
-            assert secret not in draft
-        assert "personal_data" not in result.flags
+        late = drafter.draft(
+            request("KK saya sudah sebulan belum jadi", "keluhan", "negatif", tone=tone), demo
+        )
+        assert "berduka" not in (late.text or "") and "menyesal" not in (late.text or "")
 
 
-def test_x_replies_fit_280_characters(drafter: TemplateDrafter) -> None:
+@pytest.mark.parametrize("intent", ["pertanyaan", "keluhan", "kritik", "saran", "apresiasi"])
+def test_register_and_honorifics(drafter: PlanDrafter, demo: DraftContext, intent: str) -> None:
+    text = "pelayanan KTP-el di kecamatan Sukajadi sudah 2 minggu belum jadi"
+    santai = drafter.draft(request(text, intent, "negatif", author="Bambang Sutrisno"), demo)
+    assert "Kak Bambang Sutrisno" in (santai.text or "") and "Bapak/Ibu" not in (santai.text or "")
+    assert not re.search(r"\b(?:kamu|Anda)\b", santai.text or "")
+    for tone in ("netral", "formal"):
+        other = drafter.draft(request(text, intent, "negatif", tone=tone, author="Bambang"), demo)
+        body = other.text or ""
+        assert body.count("Bapak/Ibu") == 1, body
+        assert not SLANG.search(body), body
+    titled = drafter.draft(request(text, intent, platform="facebook", author="Pak Harun"), demo)
+    assert "Pak Harun" in (titled.text or "") and "Kak Pak" not in (titled.text or "")
+
+
+def test_drafts_are_deterministic_and_regenerate_changes_them(
+    drafter: PlanDrafter, demo: DraftContext
+) -> None:
+    req = request("usul min, tambah kursi di ruang tunggu", "saran", comment_id=7)
+    assert drafter.draft(req, demo) == drafter.draft(req, demo)
+    texts = {drafter.draft(req, replace(demo, drafts_for_comment=n)).text for n in range(5)}
+    assert len(texts) >= 2
+    result = drafter.draft(req, demo)
+    assert result.template_id and result.template_id.startswith("acts.v1/")
+    assert result.template_hash and len(result.template_hash) == 64
+
+
+def test_recent_drafts_are_not_repeated(drafter: PlanDrafter, demo: DraftContext) -> None:
+    req = request("terima kasih pelayanannya cepat", "apresiasi", "positif", author=None)
+    first = drafter.draft(req, demo).text or ""
+    again = drafter.draft(req, replace(demo, recent_texts=(first,))).text
+    assert again and again != first
+
+
+def test_x_replies_fit_280_characters(drafter: PlanDrafter, demo: DraftContext) -> None:
     for text, intent in [
         ("syarat akte kelahiran apa aja min", "pertanyaan"),
         ("pelayanan lambat banget, kecewa", "kritik"),
-        ("tolong antrian online error terus", "keluhan"),
+        ("sudah 2 bulan KTP belum jadi, NIK 3578014409900002", "keluhan"),
     ]:
-        result = drafter.draft(request(text, intent, "negatif", platform="x", tone="formal"))
+        result = drafter.draft(request(text, intent, "negatif", platform="x", tone="formal"), demo)
         assert len(result.text or "") <= 280, result.text
         assert "too_long" not in result.flags
 
 
-def test_fifty_praises_do_not_read_the_same(drafter: TemplateDrafter) -> None:
-    texts = {
-        drafter.draft(
-            request(f"terima kasih pelayanannya cepat #{n}", "apresiasi", "positif", author=None)
-        ).text
-        for n in range(50)
-    }
-    assert len(texts) >= 5
-
-
-def test_drafts_are_deterministic_and_tones_differ(drafter: TemplateDrafter) -> None:
-    a = drafter.draft(request("saran min, ada loket lansia", "saran"))
-    b = drafter.draft(request("saran min, ada loket lansia", "saran"))
-    formal = drafter.draft(request("saran min, ada loket lansia", "saran", tone="formal"))
-    assert a == b
-    assert a.text != formal.text and "Bapak/Ibu" in (formal.text or "")
-    assert (a.template_id or "").endswith(("/santai/1", "/santai/2", "/santai/3"))
-    assert a.template_hash and len(a.template_hash) == 64
-
-
-# --- with a database -------------------------------------------------------------------------
-
-
-def _approved(
-    session: Session, text: str, reply: str, *, drafted: str | None = None, author: str = "budi"
-) -> Draft:
-    comment = Comment(
-        platform="instagram",
-        external_id=f"c-{abs(hash(text))}",
-        account=DEMO,
-        author=author,
-        text=text,
-        intent="pertanyaan",
-        sentiment="netral",
-    )
-    session.add(comment)
-    session.flush()
-    draft = Draft(
-        comment_id=comment.id,  # type: ignore[arg-type]
-        status="approved",
-        text=reply,
-        drafted_text=drafted or reply,
-        tone="santai",
-    )
-    session.add(draft)
-    session.commit()
-    return draft
-
-
-def test_reuses_an_edited_approved_reply_for_a_similar_comment(
-    drafter: TemplateDrafter, db: Session
+def test_reuses_an_approved_reply_only_when_it_says_the_same(
+    drafter: PlanDrafter, demo: DraftContext
 ) -> None:
-    edited = _approved(
-        db,
-        "min perekaman ktp hari sabtu buka jam berapa?",
-        "Halo @budi, Sabtu perekaman KTP-el buka 08.00–12.00 ya, datang pagi biar nggak "
-        "antre lama!",
-        drafted="Halo @budi, cek situs kami ya.",
+    approved = ApprovedReply(
+        draft_id=5,
+        text="Halo @budi, Sabtu perekaman KTP-el buka 08.00–12.00 ya, datang pagi biar nggak "
+        "antre!",
+        comment_text="min perekaman ktp hari sabtu buka jam berapa?",
+        author="budi",
+        edited=True,
     )
-    _approved(db, "akta kematian syaratnya apa?", "Halo @budi, bawa surat kematian ya.")
+    ctx = replace(demo, approved=(approved,))
     result = drafter.draft(
-        request("perekaman ktp hari sabtu buka jam berapa min?", author="sinta"), session=db
+        request("perekaman ktp hari sabtu buka jam berapa min?", author="sinta"), ctx
     )
-    assert result.reused_draft_id == edited.id
-    assert result.generator == "reuse" and result.template_id == f"reuse/draft-{edited.id}"
-    assert result.text == (
-        "Halo @sinta, Sabtu perekaman KTP-el buka 08.00–12.00 ya, datang pagi biar nggak "
-        "antre lama!"
-    )
-    # Other tones, other intents and unrelated comments do not reuse it.
+    assert result.reused_draft_id == 5 and result.generator == "reuse"
+    assert result.text and result.text.startswith("Halo @sinta,")
+    other = drafter.draft(request("perekaman ktp hari minggu buka jam berapa min?"), ctx)
+    assert other.reused_draft_id is None
+    unsafe = replace(approved, text="Halo @budi, chat aja 0812-1111-2222 ya!")
+    ctx = replace(demo, approved=(unsafe,))
     assert (
-        drafter.draft(
-            request("perekaman ktp hari sabtu buka jam berapa?", tone="formal"), session=db
-        ).reused_draft_id
+        drafter.draft(request("perekaman ktp hari sabtu buka jam berapa min?"), ctx).reused_draft_id
         is None
     )
-    assert drafter.draft(request("cara legalisir kk?"), session=db).reused_draft_id is None
-
-
-def test_reuse_skips_replies_that_fail_guardrails(drafter: TemplateDrafter, db: Session) -> None:
-    _approved(db, "ktp hilang urusnya gimana ya", "Halo @budi, chat aja 0812-1111-2222 ya!")
-    result = drafter.draft(request("ktp hilang urusnya gimana ya min"), session=db)
-    assert result.reused_draft_id is None and result.flags == []
-
-
-def test_database_kb_wins_over_the_yaml_file(drafter: TemplateDrafter, db: Session) -> None:
-    entry = KbEntry(
-        account=DEMO,
-        slug="jam",
-        question="Jam buka kantor hari Sabtu?",
-        answer="Sabtu kantor tutup, kecuali layanan perekaman di mal pelayanan.",
-        keywords=["sabtu", "jam buka"],
-        link="https://dukcapil.sukamaju.example/jam",
-    )
-    db.add(entry)
-    db.commit()
-    result = drafter.draft(request("min hari sabtu buka gak?"), session=db)
-    assert result.kb_entry_id == entry.id and result.kb_entry is not None
-    assert "Sabtu kantor tutup" in (result.text or "")
-
-
-def test_regenerating_the_same_comment_picks_another_variant(
-    drafter: TemplateDrafter, db: Session
-) -> None:
-    comment = Comment(platform="x", external_id="r1", account=DEMO, text="mantap min keren")
-    db.add(comment)
-    db.commit()
-    texts = set()
-    for _ in range(4):
-        result = drafter.draft(
-            request("mantap min keren", "apresiasi", "positif", comment_id=comment.id), session=db
-        )
-        texts.add(result.text)
-        db.add(Draft(comment_id=comment.id, text=result.text, status="superseded"))  # type: ignore[arg-type]
-        db.commit()
-    assert len(texts) >= 2
 
 
 # --- LLM backend -------------------------------------------------------------------------------
@@ -234,21 +246,13 @@ class FakeChat(BaseHTTPRequestHandler):
             self.end_headers()
             return
         content = {
-            "ok": 'Balasan: "Halo Kak @rina_s! Sabtu kami buka khusus perekaman KTP-el, '
-            '08.00–12.00. Yuk mampir!"',
+            "ok": 'Balasan: "Halo Kak @rina_s! Hari Sabtu kami buka pukul 08.00–12.00 khusus '
+            'perekaman KTP-el. Yuk mampir!"',
             "unsafe": "Halo! Hubungi 0812-3333-4444 atau https://scam.example, pasti beres besok.",
+            "generic": "Halo Kak! Terima kasih sudah menghubungi kami, semoga membantu.",
+            "condolence": "Halo Kak, kami turut berduka. Hari Sabtu buka pukul 08.00–12.00.",
         }.get(self.mode, "")
-        payload = {
-            "id": "chatcmpl-1",
-            "object": "chat.completion",
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": content},
-                    "finish_reason": "stop",
-                }
-            ],
-        }
+        payload = {"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]}
         data = json.dumps(payload).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -272,7 +276,7 @@ def llm_url() -> Iterator[str]:
     server.server_close()
 
 
-def _llm_drafter(drafter: TemplateDrafter, url: str, timeout: float = 0.3) -> TemplateDrafter:
+def _llm_drafter(drafter: PlanDrafter, url: str, timeout: float = 0.3) -> PlanDrafter:
     drafter.polisher = LlmPolisher(
         url=url,
         model="fake-7b",
@@ -284,33 +288,31 @@ def _llm_drafter(drafter: TemplateDrafter, url: str, timeout: float = 0.3) -> Te
     return drafter
 
 
-def test_llm_polishes_the_template_draft(drafter: TemplateDrafter, llm_url: str) -> None:
-    result = _llm_drafter(drafter, llm_url).draft(
-        request("min hari sabtu buka gak? NIK saya 3201234567890123")
-    )
+def test_llm_writes_the_same_plan(drafter: PlanDrafter, demo: DraftContext, llm_url: str) -> None:
+    text = "min hari sabtu buka gak? NIK saya 3201234567890123"
+    result = _llm_drafter(drafter, llm_url).draft(request(text), demo)
     assert result.generator == "llm:fake-7b"
-    assert (
-        result.text
-        == "Halo Kak @rina_s! Sabtu kami buka khusus perekaman KTP-el, 08.00–12.00. Yuk mampir!"
+    assert result.text == (
+        "Halo Kak @rina_s! Hari Sabtu kami buka pukul 08.00–12.00 khusus perekaman KTP-el. "
+        "Yuk mampir!"
     )
-    assert result.kb_entry is not None and result.flags == []
+    assert result.kb_entry is not None and result.flags == [FLAG_HIDE_PII]
     [call] = FakeChat.requests
     assert call["path"] == "/v1/chat/completions" and call["auth"] == "Bearer k"
-    assert call["body"]["model"] == "fake-7b"
-    roles = [m["role"] for m in call["body"]["messages"]]
-    assert roles == ["system", "user"]
-    user = call["body"]["messages"][1]["content"]
+    system, user = (m["content"] for m in call["body"]["messages"])
+    assert "jawab pertanyaannya dari FAKTA" in system and "data pribadi" in system
+    assert "Sabtu pukul 08.00–12.00" in user  # the fact it may state
     assert "3201234567890123" not in user and "[data pribadi]" in user
 
 
-@pytest.mark.parametrize("mode", ["slow", "error", "unsafe", "empty"])
+@pytest.mark.parametrize("mode", ["slow", "error", "unsafe", "empty", "generic", "condolence"])
 def test_llm_failures_fall_back_to_the_template(
-    drafter: TemplateDrafter, llm_url: str, mode: str
+    drafter: PlanDrafter, demo: DraftContext, llm_url: str, mode: str
 ) -> None:
     FakeChat.mode = mode
-    plain = drafter.draft(request("min hari sabtu buka gak?"))
+    plain = drafter.draft(request("min hari sabtu buka gak?"), demo)
     started = time.monotonic()
-    result = _llm_drafter(drafter, llm_url).draft(request("min hari sabtu buka gak?"))
+    result = _llm_drafter(drafter, llm_url).draft(request("min hari sabtu buka gak?"), demo)
     assert time.monotonic() - started < 1.0
     assert result.generator == "template"
     assert result.text == plain.text and result.flags == []
@@ -320,16 +322,3 @@ def test_endpoint_urls() -> None:
     assert endpoint("http://h:11434/v1") == "http://h:11434/v1/chat/completions"
     assert endpoint("http://h:8000") == "http://h:8000/v1/chat/completions"
     assert endpoint("http://h/v1/chat/completions/") == "http://h/v1/chat/completions"
-
-
-@pytest.mark.parametrize("tone", ["santai", "netral", "formal"])
-@pytest.mark.parametrize("intent", ["pertanyaan", "keluhan", "apresiasi"])
-def test_display_name_with_honorific_is_not_doubled(
-    drafter: TemplateDrafter, tone: str, intent: str
-) -> None:
-    result = drafter.draft(
-        request("kantor tutup terus", intent, tone=tone, platform="facebook", author="Pak Harun")
-    )
-    assert "Pak Harun" in (result.text or "")
-    assert "Kak Pak" not in (result.text or "")
-    assert "Bapak/Ibu Pak" not in (result.text or "")

@@ -64,6 +64,11 @@ def isettings(settings: Settings, graph: FakeServer, chatwoot: FakeServer) -> Se
             "chatwoot_url": chatwoot.url,
             "chatwoot_api_token": SecretStr("cw-token"),
             "http_timeout_seconds": 2.0,
+            # the fake receivers listen on loopback; outgoing webhooks refuse it otherwise
+            "webhook_allowed_targets": ["127.0.0.1"],
+            # most Chatwoot tests post unsigned; test_chatwoot_unsigned_refused_by_default checks
+            # that without this explicit setting nothing unsigned is stored
+            "chatwoot_allow_unsigned": True,
         }
     )
 

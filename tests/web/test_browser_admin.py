@@ -166,7 +166,13 @@ def test_personal_data_is_masked_and_hidden_as_personal_data(page, live, login):
     with Session(live.engine) as s:
         row = s.get(Comment, comment["id"])
         assert row is not None
-        row.scores = {**row.scores, "pii": [{"type": "nik", "start": start, "end": start + 16}]}
+        row.extra = {
+            **row.extra,
+            "classifier": {
+                **row.extra.get("classifier", {}),
+                "pii": [{"type": "nik", "start": start, "end": start + 16}],
+            },
+        }
         s.add(row)
         s.commit()
     login()
@@ -241,7 +247,13 @@ def _seed_everything(live: Live) -> int:
     with Session(live.engine, expire_on_commit=False) as s:
         row = s.get(Comment, comments[3]["id"])
         assert row is not None
-        row.scores = {**row.scores, "pii": [{"type": "nik", "start": 9, "end": 25}]}
+        row.extra = {
+            **row.extra,
+            "classifier": {
+                **row.extra.get("classifier", {}),
+                "pii": [{"type": "nik", "start": 9, "end": 25}],
+            },
+        }
         s.add(row)
         s.commit()
         drafts_service.approve(

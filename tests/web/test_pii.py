@@ -59,7 +59,7 @@ def _pii_comment(client, make_key, engine) -> int:
     created = post_comment(client, make_key("integration"), "p1", TEXT)
     with Session(engine) as s:
         row = s.get(Comment, created["id"])
-        row.scores = {**row.scores, "pii": SPANS}
+        row.extra = {**row.extra, "classifier": {**row.extra.get("classifier", {}), "pii": SPANS}}
         s.add(row)
         s.commit()
     return created["id"]

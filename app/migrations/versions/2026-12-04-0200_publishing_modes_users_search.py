@@ -1,7 +1,7 @@
 """publishing modes, session ending, assignment, hide reasons, comment search
 
 Revision ID: 0003_i17
-Revises: 0002_i18
+Revises: 0002_i16
 Create Date: 2026-12-04 02:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import app.tables
 
 revision: str = "0003_i17"
-down_revision: str | None = "0002_i18"
+down_revision: str | None = "0002_i16"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

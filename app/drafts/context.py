@@ -1,0 +1,178 @@
+"""The drafter's inputs, assembled from the database (and the account's KB file).
+
+The drafting engine never reads tables; this module does, once per draft: the account profile,
+its KB entries, approved replies of the same account, intent and tone, how many drafts the
+comment already had (a regenerate picks other variants) and the account's latest draft texts
+(the writer avoids repeating them). Accounts without settings or entries in the database fall
+back to ``<knowledge_dir>/<account>.yaml|.csv``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from app.accounts import service as accounts
+from app.drafting.drafter import AccountProfile, ApprovedReply, DraftContext
+from app.drafting.knowledge import KbFile, KbFormatError, KbItem, account_file, load_path
+from app.tables import Comment, Draft, KbEntry
+
+log = logging.getLogger("tanggap.drafts.context")
+
+APPROVED_STATUSES = ("approved", "posted", "failed")
+APPROVED_LIMIT = 300
+RECENT_LIMIT = 100
+
+_files: dict[str, tuple[float, KbFile | None]] = {}
+_files_lock = threading.Lock()
+
+
+def account_file_kb(knowledge_dir: Path, account: str) -> KbFile | None:
+    """The account's KB file from the knowledge folder, re-read when it changes."""
+    path = account_file(knowledge_dir, account)
+    if path is None:
+        return None
+    mtime = path.stat().st_mtime
+    key = str(path)
+    with _files_lock:
+        cached = _files.get(key)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    try:
+        parsed: KbFile | None = load_path(path)
+    except KbFormatError:
+        log.warning("drafting.kb.invalid_file path=%s", path, exc_info=True)
+        parsed = None
+    with _files_lock:
+        _files[key] = (mtime, parsed)
+    return parsed
+
+
+def profile_of(
+    *, session: Session | None, name: str, knowledge_dir: Path | None = None
+) -> AccountProfile:
+    """The account's profile (`accounts.service.profile_of`), filled from its KB file when the
+    database holds no channels for it (a demo or file-only account)."""
+    profile = accounts.profile_of(session=session, name=name)
+    file = account_file_kb(knowledge_dir, name) if knowledge_dir is not None else None
+    if file is None or not file.account or profile.channels:
+        return profile
+    data: dict[str, Any] = file.account
+    institution = profile.institution_name
+    if institution in ("", "kami"):
+        institution = str(data.get("institution_name") or institution)
+    return AccountProfile(
+        name=name,
+        institution_name=institution,
+        channels=dict(data.get("channels") or {}),
+        preferences={**dict(data.get("preferences") or {}), **profile.preferences},
+    )
+
+
+def kb_items(*, session: Session | None, account: str, knowledge_dir: Path | None) -> list[KbItem]:
+    """The account's KB: its database entries, else its KB file."""
+    items: list[KbItem] = []
+    if session is not None:
+        rows = session.exec(
+            select(KbEntry).where(col(KbEntry.account) == account).order_by(col(KbEntry.id))
+        ).all()
+        items = [
+            KbItem(
+                question=r.question,
+                answer=r.answer,
+                keywords=tuple(str(k) for k in r.keywords or ()),
+                link=r.link,
+                slug=r.slug,
+                id=r.id,
+            )
+            for r in rows
+        ]
+    if not items and knowledge_dir is not None:
+        file = account_file_kb(knowledge_dir, account)
+        if file is not None:
+            items = list(file.entries)
+    return items
+
+
+def approved_replies(
+    *, session: Session, account: str, intent: str, tone: str, exclude_comment_id: int | None
+) -> list[ApprovedReply]:
+    """Replies reviewers approved for comments of the same account, intent and tone."""
+    stmt = (
+        select(Draft, Comment)
+        .join(Comment, col(Comment.id) == col(Draft.comment_id))
+        .where(
+            col(Comment.account) == account,
+            col(Comment.intent) == intent,
+            col(Draft.status).in_(APPROVED_STATUSES),
+            col(Draft.action) == "reply",
+            col(Draft.tone) == tone,
+            col(Draft.text).is_not(None),
+        )
+        .order_by(col(Draft.decided_at).desc(), col(Draft.id).desc())
+        .limit(APPROVED_LIMIT)
+    )
+    if exclude_comment_id is not None:
+        stmt = stmt.where(col(Comment.id) != exclude_comment_id)
+    return [
+        ApprovedReply(
+            draft_id=int(draft.id or 0),
+            text=str(draft.text),
+            comment_text=comment.text,
+            author=comment.author,
+            edited=(draft.text or "") != (draft.drafted_text or ""),
+        )
+        for draft, comment in session.exec(stmt).all()
+    ]
+
+
+def build(
+    *,
+    session: Session | None,
+    account: str,
+    knowledge_dir: Path | None,
+    intent: str | None = None,
+    tone: str | None = None,
+    comment_id: int | None = None,
+    profile: AccountProfile | None = None,
+) -> DraftContext:
+    """Everything the drafter needs for one comment of `account`."""
+    profile = profile or profile_of(session=session, name=account, knowledge_dir=knowledge_dir)
+    kb = kb_items(session=session, account=account, knowledge_dir=knowledge_dir)
+    if session is None:
+        return DraftContext(profile=profile, kb=tuple(kb))
+    approved: list[ApprovedReply] = []
+    if intent is not None and tone is not None:
+        approved = approved_replies(
+            session=session,
+            account=account,
+            intent=intent,
+            tone=tone,
+            exclude_comment_id=comment_id,
+        )
+    count = 0
+    if comment_id is not None:
+        count = int(
+            session.exec(
+                select(func.count()).select_from(Draft).where(col(Draft.comment_id) == comment_id)
+            ).one()
+            or 0
+        )
+    recent = session.exec(
+        select(Draft.drafted_text)
+        .join(Comment, col(Comment.id) == col(Draft.comment_id))
+        .where(col(Comment.account) == account, col(Draft.drafted_text).is_not(None))
+        .order_by(col(Draft.id).desc())
+        .limit(RECENT_LIMIT)
+    ).all()
+    return DraftContext(
+        profile=profile,
+        kb=tuple(kb),
+        approved=tuple(approved),
+        drafts_for_comment=count,
+        recent_texts=tuple(str(t) for t in recent if t),
+    )
