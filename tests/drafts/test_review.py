@@ -4,6 +4,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+from pydantic import SecretStr
 from sqlmodel import Session, select
 
 from app.drafts import service as drafts_service
@@ -194,6 +195,7 @@ def test_concurrent_reviewers_one_wins(engine, client, make_key, settings):
     """Real concurrent transactions on the same draft: exactly one decision lands."""
     headers = make_key("reviewer")
     draft_id = post_comment(client, headers, "race", "jalan rusak tolong")["draft"]["id"]
+    graph = settings.model_copy(update={"meta_page_token": SecretStr("page-token")})
     n = 6
     barrier = threading.Barrier(n)
 
@@ -208,7 +210,7 @@ def test_concurrent_reviewers_one_wins(engine, client, make_key, settings):
                         session=s,
                         draft_id=draft_id,
                         actor=f"r{i}",
-                        settings=settings,
+                        settings=graph,
                         text=f"balasan {i}",
                     )
                 return f"won:{i}"
