@@ -181,7 +181,9 @@ def test_import_survives_huge_csv_fields_deep_jsonl_and_bad_times(client, make_k
 
 def test_csv_export_escapes_formulas(client, make_key) -> None:
     headers = make_key("reviewer")
-    for i, text in enumerate(['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "aman"]):
+    # Each text asks something, so each gets a reply draft and shows in the queue export.
+    texts = ['=HYPERLINK("http://x") min', "+1+1 min", "-2+3 min", "@SUM(A1) min", "aman"]
+    for i, text in enumerate(f"{t}, syarat bikin KTP apa ya?" for t in texts):
         post_comment(client, headers, f"f{i}", text)
     r = client.get("/api/v1/export/queue?format=csv&status=all", headers=headers)
     assert r.status_code == 200
