@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +86,7 @@ class Route:
 
     office: str
     channel: str
+    known: bool = True  # False: the comment names no service; the office in charge is unknown
 
 
 class PlanDrafter:
@@ -152,8 +153,12 @@ class PlanDrafter:
         policy = str(context.profile.preferences.get("abusive_reply") or self.abusive_reply)
         return slots, decide(request.prediction, slots, abusive_policy=policy)
 
-    def route_for(self, slots: Slots, profile: AccountProfile) -> Route | None:
+    def route_for(
+        self, slots: Slots, profile: AccountProfile, intent: str = "keluhan"
+    ) -> Route | None:
         remit = profile.remit
+        if remit is not None and slots.service is None and _unplaced(slots, intent):
+            return Route(office="", channel=remit.default_channel, known=False)
         if remit is None or slots.service is None or remit.handles(slots.service):
             return None
         office = remit.office_for(slots.service)
@@ -214,7 +219,8 @@ class PlanDrafter:
                 flags=["abusive_no_reply"] if decision.reason == "abuse" else [],
             )
 
-        route = self.route_for(slots, profile)
+        request = _as_request(request, slots)
+        route = self.route_for(slots, profile, request.prediction.intent)
         kb = None if route is not None else self.kb_answer(request, context, slots)
         the_plan = plan(
             request.prediction,
@@ -222,6 +228,7 @@ class PlanDrafter:
             has_answer=kb is not None,
             routed=route is not None,
             can_invite=True,
+            unplaced=route is not None and not route.known,
         )
         values = self._values(request, context, slots, kb, route, platform)
         allowed = guardrails.Allowed.build(
@@ -401,6 +408,8 @@ class PlanDrafter:
             "kb_lead": lower_first(kb_text),
             "kb_link": (kb.item.link or "") if kb else "",
             "office": route.office if route else "",
+            "remit_summary": (profile.remit.summary if profile.remit else "")
+            or f"layanan {profile.short_name}",
             "channel": route.channel if route else "",
             "pii": slots.pii_phrase,
             "praise_topic": _praise_topic(slots),
@@ -418,12 +427,39 @@ class PlanDrafter:
         facts = []
         if kb is not None:
             facts.append(kb.text + (f" ({kb.item.link})" if kb.item.link else ""))
-        if route is not None:
+        if route is not None and route.known:
             facts.append(f"Yang menangani: {route.office}. Kanal: {route.channel}.")
+        elif route is not None:
+            facts.append(f"Di luar layanan kami: laporkan lewat {route.channel}.")
         facts.append(f"Kanal pribadi: {values['reach']}.")
         if values["hours"]:
             facts.append(f"Jam layanan: {values['hours']}.")
         return facts
+
+
+# Complaint kinds that happen at the account's own counters or systems: such a complaint is
+# the account's even when it names no service.
+_OWN_PROBLEMS = frozenset({"queue", "staff", "facility", "equipment", "system", "rejected", "data"})
+
+
+def _unplaced(slots: Slots, intent: str) -> bool:
+    """A complaint that names no service, no office and no problem at our counters.
+
+    On an account with a remit (a civil registry), such a complaint (mosquitoes, a noisy
+    cafe, a water bill) is most likely someone else's: the reply says where the account can
+    help and points the rest to the default channel, promising nothing.
+    """
+    if intent != "keluhan" or slots.office_given or slots.reference or slots.pii:
+        return False
+    return slots.problem not in _OWN_PROBLEMS and slots.problem != "fee"
+
+
+def _as_request(request: DraftRequest, slots: Slots) -> DraftRequest:
+    """A request for action labelled praise or "lainnya" is drafted as the complaint it is."""
+    prediction = request.prediction
+    if prediction.intent in ("apresiasi", "lainnya") and slots.request:
+        return replace(request, prediction=replace(prediction, intent="keluhan"))
+    return request
 
 
 def _template_id(name: str, ids: tuple[str, ...]) -> str:
@@ -512,6 +548,9 @@ def _wait_phrase(wait: str) -> str:
     return re.sub(r"^dari\s+(?=(?:bulan\s+)?[A-Za-z]+$)", "sejak ", wait)
 
 
+_DOCUMENT = re.compile(r"\b(?:dokumen|berkas|kartu|surat|ktp|kk|akta|akte)\w*", re.IGNORECASE)
+
+
 def _trouble(slots: Slots, text: str) -> str:
     """What went wrong, as a phrase the empathy act can name ("menunggu 3 minggu untuk KTP-el")."""
     low = f" {fold(text)} "
@@ -546,6 +585,8 @@ def _trouble(slots: Slots, text: str) -> str:
         return f"kesalahan {field} di {service or 'dokumennya'}"
     if kind in ("damaged", "lost"):
         state = "rusak" if kind == "damaged" else "hilang"
+        if not service and not _DOCUMENT.search(low):
+            return ""  # a broken hall or a lost bag is not "a damaged document"
         return f"{service or 'dokumen'} yang {state}"
     if kind == "rejected":
         return f"{service or 'pengajuan'} yang ditolak"
@@ -555,16 +596,18 @@ def _trouble(slots: Slots, text: str) -> str:
             "pungutan parkir"
             if "parkir" in low
             else "tawaran calo"
-            if "calo" in low
+            if re.search(r"\bcalo(?!n(?!ya))", low)
             else "permintaan uang"
         )
         return f"{what} di depan kantor" if "depan kantor" in low else what
     if slots.visits and slots.visits != "bolak-balik":
         return f"harus datang {slots.visits}" + (f" untuk {service}" if service else "")
-    if kind == "queue" or (wait and not service):
+    if kind == "queue":
         if wait:
             return f"antre {wait}{at}"
         return f"antrean{at}" if at else ""
+    if wait and not service:
+        return f"menunggu {wait}{at}"  # a wait is a queue only when the comment says so
     if wait and service:
         return f"menunggu {wait} untuk {service}"
     if kind == "delay" and service:

@@ -45,6 +45,7 @@ class Remit:
     services: frozenset[str]
     elsewhere: tuple[Office, ...] = ()
     default_channel: str = LAPOR
+    summary: str = ""  # what the account handles, as a reply names it ("dokumen kependudukan")
 
     @classmethod
     def from_preferences(cls, preferences: dict[str, Any]) -> Remit | None:
@@ -64,6 +65,7 @@ class Remit:
             services=frozenset(str(s) for s in raw["services"]),
             elsewhere=offices,
             default_channel=str(raw.get("default_channel") or LAPOR),
+            summary=str(raw.get("summary") or ""),
         )
 
     def handles(self, service: str | None) -> bool:

@@ -105,13 +105,18 @@ def plan(
     has_answer: bool,
     routed: bool,
     can_invite: bool,
+    unplaced: bool = False,
 ) -> Plan:
     """The acts of the reply to one comment (the action is already `reply`)."""
     intent = prediction.intent
     abusive = prediction.abusive
     keys: list[str] = ["greet"]
     flags: list[str] = []
-    if routed:
+    if routed and unplaced:
+        # No service named: say where the account can help, point the rest elsewhere.
+        keys += ["acknowledge.unplaced", "route.unplaced"]
+        close = "close.other"
+    elif routed:
         if intent == "pertanyaan" or (slots.question and intent not in ("keluhan", "kritik")):
             keys += ["route.question"]
             close = "close.question"

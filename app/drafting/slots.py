@@ -124,6 +124,8 @@ class Slots:
         problem: the kind of complaint: fee, staff, data, system, facility, delay, queue or None.
         pii: personal-data types present; pii_texts: the exposed strings (never repeated).
         suggestion: the proposal of a suggestion, in the citizen's words, shortened.
+        request: whether the comment asks for action (a complaint or request, whatever the
+            intent label says).
     """
 
     service: str | None = None
@@ -155,6 +157,7 @@ class Slots:
     staff: bool = False
     praise_detail: str = ""
     suggestion: str = ""
+    request: bool = False  # asks for action ("mohon bantuan", "tolong ditindaklanjuti")
     gist: str = ""
     amount: str = ""
     details: tuple[str, ...] = field(default_factory=tuple)
@@ -201,7 +204,7 @@ class SlotReader:
         self.problems = {str(k): _compile(v) for k, v in (data.get("problems") or {}).items()}
         self.lists = {
             key: _compile(data.get(key) or [])
-            for key in ("sarcasm", "death", "grief", "threat", "election", "gambling")
+            for key in ("sarcasm", "death", "grief", "threat", "election", "gambling", "request")
         }
         self.praise_words = tuple(str(w) for w in data.get("praise_detail") or [])
         self.criticism = [
@@ -299,6 +302,7 @@ class SlotReader:
             staff=bool(_STAFF.search(text)),
             praise_detail=praise,
             suggestion=_suggestion(scrubbed),
+            request=self._any("request", low),
             gist=next((ph for ph, ps in self.criticism if any(p.search(low) for p in ps)), ""),
             amount=_first(_AMOUNT, scrubbed),
             details=details,

@@ -25,6 +25,7 @@ FULL = {
     "kb_lead": "kantor buka Senin–Jumat pukul 08.00–15.00.",
     "kb_link": "https://dukcapil.sukamaju.example/jam-layanan",
     "office": "Dinas Perhubungan Kota Sukamaju", "channel": "LAPOR! (lapor.go.id)",
+    "remit_summary": "dokumen kependudukan",
     "pii": "NIK", "praise_topic": "layanan KK di MPP", "praise_what": "urusan KK lancar",
     "staff_praise": True, "staff": True, "suggestion": "supaya loket dibuka Sabtu",
     "death": False, "abusive": False, "sarcasm": False,
@@ -32,6 +33,7 @@ FULL = {
 EMPTY = {k: (False if isinstance(v, bool) else "") for k, v in FULL.items()} | {
     "addr": "Kak", "kak": "Kak", "reach": "kanal pengaduan resmi kami",
     "dm": "kanal pengaduan resmi kami", "inst": "kami", "short": "kami", "svc": "hal ini",
+    "remit_summary": "layanan kami",
     "pii": "data pribadi",
 }  # fmt: skip
 SLANG = re.compile(r"\b(?:nggak|gak|aja|banget|makasih|udah|dong|sih|kok|yuk|Kak)\b")

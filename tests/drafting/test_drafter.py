@@ -119,6 +119,52 @@ def test_out_of_remit_complaints_are_pointed_elsewhere(
     assert "route" not in drafter.draft(request(text, "keluhan", "negatif"), open_account).acts
 
 
+PROMISES = ("kami teruskan", "kami tindak lanjuti", "kami perbaiki", "petugas kami bisa bantu cek")
+
+
+@pytest.mark.parametrize("tone", ["santai", "netral", "formal"])
+def test_a_complaint_naming_no_service_is_pointed_elsewhere_without_promises(
+    drafter: PlanDrafter, demo: DraftContext, tone: str
+) -> None:
+    # Nothing in it is the civil registry's: the reply says where the account can help and
+    # points the rest to the default channel; it never offers our staff to "check" it.
+    text = "anjing tetangga dilepas terus tiap malam, warga jadi takut lewat"
+    result = drafter.draft(request(text, "keluhan", "negatif", tone=tone), demo)
+    body = result.text or ""
+    assert "route" in result.acts and "LAPOR!" in body and "dokumen kependudukan" in body
+    assert not any(p in body.lower() for p in PROMISES)
+    # A complaint about our own counters stays ours.
+    queue = drafter.draft(request("antre dari pagi belum dipanggil juga", "keluhan"), demo)
+    assert "route" not in queue.acts
+    # Without a remit nothing is routed.
+    open_account = replace(demo, profile=AccountProfile(name="x", institution_name="Dinas X"))
+    assert "route" not in drafter.draft(request(text, "keluhan", "negatif"), open_account).acts
+
+
+def test_a_request_labelled_praise_or_other_is_drafted_as_a_complaint(
+    drafter: PlanDrafter, demo: DraftContext
+) -> None:
+    for intent in ("apresiasi", "lainnya"):
+        text = "mohon bantuan pemangkasan pohon di depan balai warga, terima kasih"
+        result = drafter.draft(request(text, intent, "positif"), demo)
+        body = (result.text or "").lower()
+        assert "route" in result.acts and "thanks" not in result.acts, intent
+        assert "dinas lingkungan hidup" in body and "menyapa" not in body
+    # Praise that asks to keep it up is still praise.
+    praise = drafter.draft(request("petugasnya ramah, tolong dipertahankan", "apresiasi"), demo)
+    assert "thanks" in praise.acts
+
+
+def test_a_wait_is_not_called_a_queue_and_a_hall_is_not_a_document(
+    drafter: PlanDrafter, demo: DraftContext
+) -> None:
+    text = "pengajuan saya di kelurahan sudah 2 bulan belum ada kabar"
+    body = (drafter.draft(request(text, "keluhan", "negatif"), demo).text or "").lower()
+    assert "antre 2 bulan" not in body
+    hall = drafter.draft(request("atap pos ronda kami rusak kena angin", "keluhan"), demo)
+    assert "dokumen" not in (hall.text or "").lower().split("kalau")[0]
+
+
 @pytest.mark.parametrize("tone", ["santai", "netral", "formal"])
 def test_personal_data_asks_to_delete_and_flags_the_comment(
     drafter: PlanDrafter, demo: DraftContext, tone: str

@@ -66,3 +66,41 @@ def test_personal_data_from_the_classifier_spans(reader: SlotReader) -> None:
 )
 def test_hard_cases(reader: SlotReader, text: str, flag: str) -> None:
     assert getattr(reader.read(text, _p()), flag)
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("tukang parkir liar di pinggir jalan minta tarif parkir 3 ribu", "parkir"),
+        ("karcis parkir yang dikasih jukir sudah lewat tanggal", "parkir"),
+        ("ada 5 titik lampu yang padam di gang kami", "lampu-jalan"),
+        ("tetangga setel musik keras sampai tengah malam, bising sekali", "ketertiban"),
+        ("marka jalan di perempatan sudah pudar", "marka"),
+        ("mohon ada patroli malam, banyak begal akhir-akhir ini", "keamanan"),
+        ("tagihan air bulan ini naik padahal meter air baru diganti", "pdam"),
+        ("data MBR keluarga saya hilang dari daftar", "bansos"),
+        ("di kampung banyak nyamuk, minta fogging", "kesehatan"),
+        ("konsolidasi data anak saya belum selesai", "verifikasi-nik"),
+    ],
+)
+def test_services_outside_a_civil_registry_are_named(
+    reader: SlotReader, text: str, service: str
+) -> None:
+    assert reader.read(text, _p()).service == service
+
+
+def test_landmarks_and_look_alike_words_are_not_services(reader: SlotReader) -> None:
+    # A hospital as a landmark is not a health complaint; a parking zone fee is not school
+    # zoning; "calon" (fiance) is not "calo" (a broker).
+    assert reader.read("jalan berlubang di depan rumah sakit umum", _p()).service == "jalan-rusak"
+    assert reader.read("petugas minta tarif zonasi parkir 5 ribu", _p()).service == "parkir"
+    assert reader.read("calon suami saya belum digaji majikannya", _p()).problem != "fee"
+    assert reader.read("calonya nawarin KTP jadi cepat", _p()).problem == "fee"
+
+
+def test_requests_for_action_are_read(reader: SlotReader) -> None:
+    assert reader.read("mohon bantuan untuk merapikan taman di RW kami", _p()).request
+    assert reader.read("tolong ditindaklanjuti laporan saya minggu lalu", _p()).request
+    assert reader.read("laporan saya belum ditindak lanjuti", _p()).request
+    assert not reader.read("petugasnya ramah, tolong dipertahankan ya", _p()).request
+    assert not reader.read("makasih min, KTP saya sudah jadi", _p()).request
