@@ -720,7 +720,7 @@ def train_model(
             "tanggap_profile": prof.name,
             "tanggap_seed": seed,
             "tanggap_max_length": 128,
-            "tanggap_quantize": True,
+            "tanggap_quantize": False,  # float: batch-independent, see transformer.py
             "tanggap_abusive_lexicon": True,
             "tanggap_normaliser": "app.nlp.normalise.normalise",
             "tanggap_mark_styled": True,

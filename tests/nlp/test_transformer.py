@@ -178,3 +178,23 @@ def test_model_trained_with_the_styled_mark_gets_it_at_inference(
     # The mark goes in front of a styled text, and only of one.
     assert model_inputs(with_mark, [styled, "halo"]) == ["halo", f"{STYLED_MARK} DEWAdORA gacor"]
     assert model_inputs(without, [styled, "halo"]) == ["halo", "DEWAdORA gacor"]
+
+
+def _same(a: list, b: list, tol: float = 1e-3) -> None:
+    for x, y in zip(a, b, strict=True):
+        assert (x.intent, x.sentiment, x.abusive) == (y.intent, y.sentiment, y.abusive)
+        for task in ("intent", "sentiment"):
+            for label, p in x.scores[task].items():
+                assert abs(p - y.scores[task][label]) <= tol
+        assert abs(x.scores["abusive"] - y.scores["abusive"]) <= tol
+
+
+@pytest.mark.parametrize("quantize", [False, True])
+def test_labels_do_not_depend_on_the_batch(tiny_model_dir: Path, quantize: bool) -> None:
+    clf = TransformerClassifier.from_dir(tiny_model_dir, quantize=quantize)
+    texts = ["halo", "jalan rusak mohon diperbaiki pak " * 6, "kapan bansos cair?", "wkwk"]
+    alone = [clf.predict([t])[0] for t in texts]
+    clf.batch_size = 64
+    _same(alone, clf.predict(texts * 5)[:4])
+    clf.batch_size = 3
+    _same(alone, clf.predict(list(reversed(texts)))[::-1])
