@@ -121,6 +121,9 @@ def classify_stream(
                 "intent": p.intent,
                 "sentiment": p.sentiment,
                 "abusive": p.abusive,
+                "action": p.action,
+                "action_reason": p.action_reason,
+                "pii": p.pii,
                 "scores": p.scores,
             }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -49,6 +49,7 @@ class Example:
     sentiment: str | None = None
     abusive: bool | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    action: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,7 +191,7 @@ def augment(ex: Example, rng: random.Random, n: int) -> list[Example]:
             text = text.upper()
         elif r < 0.35:
             text = text.capitalize()
-        out.append(Example(text, "own-aug", ex.intent, ex.sentiment, ex.abusive))
+        out.append(Example(text, "own-aug", ex.intent, ex.sentiment, ex.abusive, action=ex.action))
     return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from app.nlp.action import decide
 from app.nlp.classifier import Prediction
 from app.nlp.labels import INTENTS, SENTIMENTS
 
@@ -53,7 +54,7 @@ class KeywordClassifier:
         else:
             sentiment = "netral"
         abusive = bool(_ABUSIVE.search(low))
-        return Prediction(
+        prediction = Prediction(
             intent=intent,
             sentiment=sentiment,
             abusive=abusive,
@@ -63,3 +64,4 @@ class KeywordClassifier:
                 "abusive": 0.9 if abusive else 0.05,
             },
         )
+        return decide(prediction, text)

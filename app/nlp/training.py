@@ -42,7 +42,7 @@ from app.nlp.data import (
     stable_bucket,
     weak_intent,
 )
-from app.nlp.labels import INTENTS, SENTIMENTS
+from app.nlp.labels import ACTIONS, INTENTS, SENTIMENTS
 from app.nlp.normalise import normalise
 from app.nlp.synth import (
     bait_comments,
@@ -54,7 +54,7 @@ from app.nlp.synth import (
     terse_reports,
 )
 
-TASKS: tuple[str, ...] = ("intent", "sentiment", "abusive")
+TASKS: tuple[str, ...] = ("intent", "sentiment", "abusive", "action")
 ABUSIVE_LABELS: tuple[str, ...] = ("no", "yes")
 
 
@@ -64,6 +64,7 @@ def label_names() -> list[str]:
         [f"intent:{x}" for x in INTENTS]
         + [f"sentiment:{x}" for x in SENTIMENTS]
         + [f"abusive:{x}" for x in ABUSIVE_LABELS]
+        + [f"action:{x}" for x in ACTIONS]
     )
 
 
@@ -343,7 +344,7 @@ def with_handle(ex: Example, rng: random.Random, rate: float) -> Example:
     """The example, or (with probability ``rate``) a copy that starts with a user name."""
     if rng.random() >= rate:
         return ex
-    return Example(f"{fake_handle(rng)} {ex.text}", ex.source, ex.intent, ex.sentiment, ex.abusive)
+    return replace(ex, text=f"{fake_handle(rng)} {ex.text}")
 
 
 def assemble(
@@ -439,10 +440,12 @@ def target_masks(examples: Sequence[Example], id2label: dict[int, str]) -> np.nd
             mask[row, label2id[f"sentiment:{ex.sentiment}"]] = 1
         if ex.abusive is not None:
             mask[row, label2id[f"abusive:{'yes' if ex.abusive else 'no'}"]] = 1
+        if ex.action and f"action:{ex.action}" in label2id:
+            mask[row, label2id[f"action:{ex.action}"]] = 1
     return mask
 
 
-TASK_WEIGHTS = {"intent": 2.0, "sentiment": 1.0, "abusive": 0.5}
+TASK_WEIGHTS = {"intent": 2.0, "sentiment": 1.0, "abusive": 0.5, "action": 1.0}
 
 
 def masked_task_loss(

@@ -4,6 +4,8 @@ The folder's ``config.json`` ``id2label`` is the flat list of task-prefixed labe
 (``intent:pertanyaan`` ... ``sentiment:positif`` ... ``abusive:no``, ``abusive:yes``). One head,
 softmax per task group, optional per-task temperatures (``tanggap_temperatures``). So a user's own
 IndoBERT fine-tune with the same label config is a drop-in replacement via ``TANGGAP_MODEL_DIR``.
+An optional ``action:reply``, ``action:no_reply``, ``action:hide`` group is the action head; the
+rules of `app.nlp.action` back it up (and stand in for it when a folder has none).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from app.nlp.action import decide
 from app.nlp.classifier import Prediction
-from app.nlp.labels import INTENTS, SENTIMENTS
+from app.nlp.labels import ACTIONS, INTENTS, SENTIMENTS
 from app.nlp.normalise import lexicon_hit, normalise
 
 # Texts of different lengths and batch sizes: the traced graph must match the eager model on all.
@@ -242,7 +245,7 @@ class TransformerClassifier:
                 else p
                 for p, text in zip(preds, clean, strict=True)
             ]
-        return preds
+        return [decide(p, t or "") for p, t in zip(preds, texts, strict=True)]
 
     def _prediction(self, p: dict[str, list[float]]) -> Prediction:
         intent = {
@@ -259,11 +262,22 @@ class TransformerClassifier:
             p_abusive = p["abusive"][names.index("yes")] if "yes" in names else 0.0
         best_intent = max((k for k in intent if k in INTENTS), key=intent.__getitem__)
         best_sentiment = max((k for k in sentiment if k in SENTIMENTS), key=sentiment.__getitem__)
+        scores: dict[str, Any] = {
+            "intent": intent,
+            "sentiment": sentiment,
+            "abusive": round(p_abusive, 4),
+        }
+        if "action" in self.groups:
+            scores["action"] = {
+                name: round(v, 4)
+                for (_, name), v in zip(self.groups["action"], p["action"], strict=True)
+                if name in ACTIONS
+            }
         return Prediction(
             intent=best_intent,
             sentiment=best_sentiment,
             abusive=p_abusive >= 0.5,
-            scores={"intent": intent, "sentiment": sentiment, "abusive": round(p_abusive, 4)},
+            scores=scores,
         )
 
 

@@ -32,7 +32,9 @@ def test_classify_streams_jsonl_and_reports_bad_lines(
     good = [r for r in rows if "error" not in r]
     assert [r["id"] for r in good] == list(range(600))
     assert [i for i, r in enumerate(rows) if "error" in r] == [3, 301]
-    assert {"intent", "sentiment", "abusive", "scores"} <= set(good[0])
+    assert {"intent", "sentiment", "abusive", "action", "action_reason", "pii", "scores"} <= set(
+        good[0]
+    )
     errors = [r for r in rows if "error" in r]
     assert len(errors) == 2
     assert errors[0]["id"] is None or errors[0]["id"] == "x"

@@ -61,7 +61,7 @@ def test_temperature_is_applied(tiny_model_dir: Path) -> None:
     hot = TransformerClassifier.from_dir(tiny_model_dir)
     cold = TransformerClassifier.from_dir(tiny_model_dir)
     hot.temperatures["sentiment"] = 100.0
-    cold.temperatures["sentiment"] = 0.0001
+    cold.temperatures["sentiment"] = 1e-7  # random tiny weights: logits 1e-5 apart
     p_hot = max(hot.predict(["halo"])[0].scores["sentiment"].values())
     p_cold = max(cold.predict(["halo"])[0].scores["sentiment"].values())
     assert p_hot < 0.34
@@ -198,3 +198,39 @@ def test_labels_do_not_depend_on_the_batch(tiny_model_dir: Path, quantize: bool)
     _same(alone, clf.predict(texts * 5)[:4])
     clf.batch_size = 3
     _same(alone, clf.predict(list(reversed(texts)))[::-1])
+
+
+def test_action_head_is_read_from_id2label(tiny_classifier: TransformerClassifier) -> None:
+    [p] = tiny_classifier.predict(["kapan bansos cair min?"])
+    assert set(p.scores["action"]) == {"reply", "no_reply", "hide"}
+    assert p.action in ("reply", "no_reply", "hide") and p.action_reason
+    assert p.pii == []
+
+
+def test_a_folder_without_action_labels_gets_action_from_rules(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    model = AutoModelForSequenceClassification.from_pretrained(tiny_model_dir)
+    names = [n for n in label_names() if not n.startswith("action:")]
+    keep = [label_names().index(n) for n in names]
+    head = torch.nn.Linear(model.classifier.in_features, len(names))
+    head.weight.data = model.classifier.weight.data[keep].clone()
+    head.bias.data = model.classifier.bias.data[keep].clone()
+    model.classifier = head
+    model.config.num_labels = len(names)
+    model.config.id2label = dict(enumerate(names))
+    model.config.label2id = {n: i for i, n in enumerate(names)}
+    out = tmp_path / "no-action"
+    model.save_pretrained(out)
+    for f in tiny_model_dir.glob("tokenizer*"):
+        shutil.copy(f, out / f.name)
+    clf = TransformerClassifier.from_dir(out)
+    [p] = clf.predict(["hubungi saya di 081234567890"])
+    assert "action" not in p.scores
+    assert p.action_reason in ("spam", "abuse", "chatter", "addressed")
+    assert p.pii[0]["type"] == "phone"
