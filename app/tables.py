@@ -127,6 +127,10 @@ class Comment(SQLModel, table=True):
     sentiment: str | None = Field(default=None, max_length=20, index=True)
     abusive: bool | None = None
     scores: dict[str, Any] = _json()
+    # reply | no_reply | hide, why (app.nlp.action), and personal data found: [{type, start, end}]
+    action: str | None = Field(default=None, max_length=10, index=True)
+    action_reason: str | None = Field(default=None, max_length=30)
+    pii: list[dict[str, Any]] = _json(default=list)
     model_version: str | None = Field(default=None, max_length=100)
     classified_at: datetime | None = _ts(nullable=True)
     hidden_at: datetime | None = _ts(nullable=True)

@@ -59,6 +59,13 @@ class Classification(BaseModel):
     intent: str
     sentiment: str
     abusive: bool
+    action: str | None = Field(description="reply, no_reply or hide")
+    action_reason: str | None = Field(
+        description="why: spam, abuse, pii_other, model, chatter or addressed"
+    )
+    pii: list[dict[str, Any]] = Field(
+        description='Personal data in the text: [{"type", "start", "end"}] (character offsets).'
+    )
     scores: dict[str, Any]
     model_version: str | None
 
@@ -139,6 +146,9 @@ def comment_public(comment: Any, draft: Any | None) -> CommentPublic:
             intent=comment.intent,
             sentiment=comment.sentiment or "netral",
             abusive=bool(comment.abusive),
+            action=comment.action,
+            action_reason=comment.action_reason,
+            pii=list(comment.pii or []),
             scores=comment.scores or {},
             model_version=comment.model_version,
         )

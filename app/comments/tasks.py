@@ -30,18 +30,12 @@ def apply_prediction(comment: Comment, prediction: Prediction, model_version: st
     comment.sentiment = prediction.sentiment
     comment.abusive = prediction.abusive
     comment.scores = prediction.scores
+    comment.action = prediction.action
+    comment.action_reason = prediction.action_reason
+    comment.pii = list(prediction.pii)
     comment.model_version = model_version
     comment.classified_at = utcnow()
     comment.status = "processed"
-    # The classifier's action and personal-data spans, kept for drafting and redrafting.
-    comment.extra = {
-        **dict(comment.extra or {}),
-        "classifier": {
-            "action": prediction.action,
-            "action_reason": prediction.action_reason,
-            "pii": list(prediction.pii),
-        },
-    }
 
 
 def process(

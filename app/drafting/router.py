@@ -15,7 +15,8 @@ router = APIRouter(prefix="/api/v1", tags=["drafting"])
 async def classify_text(
     body: ClassifyIn, settings: SettingsDep, classifier: ClassifierDep, _: AnyKey
 ) -> ClassifyOut:
-    """Intent, sentiment, abuse and calibrated scores of one text; stores nothing."""
+    """Intent, sentiment, abuse, action, personal data and calibrated scores of one text;
+    stores nothing."""
     # async: the text goes to the inference batcher from the event loop, without a thread hop
     prediction = await service.aclassify_text(
         settings=settings, classifier=classifier, text=body.text
@@ -24,6 +25,9 @@ async def classify_text(
         intent=prediction.intent,
         sentiment=prediction.sentiment,
         abusive=prediction.abusive,
+        action=prediction.action,
+        action_reason=prediction.action_reason,
+        pii=prediction.pii,
         scores=prediction.scores,
         model_version=classifier.model_version,
     )

@@ -36,6 +36,13 @@ class ClassifyOut(BaseModel):
     intent: str
     sentiment: str
     abusive: bool
+    action: str = Field(description="reply, no_reply or hide")
+    action_reason: str = Field(
+        description="why: spam, abuse, pii_other, model, chatter or addressed"
+    )
+    pii: list[dict[str, Any]] = Field(
+        description='Personal data in the text: [{"type", "start", "end"}] (character offsets).'
+    )
     scores: dict[str, Any] = Field(
         description='Calibrated probabilities: {"intent": {label: p}, "sentiment": {...}, '
         '"abusive": p}.'

@@ -21,6 +21,9 @@ class CommentBrief(BaseModel):
     intent: str | None
     sentiment: str | None
     abusive: bool | None
+    action: str | None = Field(default=None, description="reply, no_reply or hide")
+    action_reason: str | None = None
+    pii: list[dict[str, Any]] = Field(default_factory=list)
     scores: dict[str, Any]
 
 

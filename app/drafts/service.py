@@ -44,15 +44,16 @@ from app.validation import MAX_DB_INT
 
 def prediction_of(comment: Comment) -> Prediction:
     """The stored labels of a comment as a `Prediction` (human corrections included)."""
+    # Comments classified before the action/pii columns kept them in extra["classifier"].
     stored = dict((comment.extra or {}).get("classifier") or {})
     return Prediction(
         intent=comment.intent or "lainnya",
         sentiment=comment.sentiment or "netral",
         abusive=bool(comment.abusive),
         scores=dict(comment.scores or {}),
-        action=str(stored.get("action") or "reply"),
-        action_reason=str(stored.get("action_reason") or ""),
-        pii=list(stored.get("pii") or []),
+        action=comment.action or str(stored.get("action") or "reply"),
+        action_reason=comment.action_reason or str(stored.get("action_reason") or ""),
+        pii=list(comment.pii or stored.get("pii") or []),
     )
 
 

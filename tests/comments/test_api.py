@@ -24,6 +24,7 @@ def test_create_returns_classification_and_draft(client, make_key):
     assert c["intent"] == "keluhan" and c["sentiment"] == "negatif" and c["abusive"] is False
     assert set(c["scores"]) == {"intent", "sentiment", "abusive"}
     assert c["model_version"]
+    assert (c["action"], c["action_reason"], c["pii"]) == ("reply", "addressed", [])
     assert body["draft"]["status"] == "pending"
     assert body["draft"]["text"]
     assert body["suggestion"] is None
@@ -212,3 +213,22 @@ def test_label_correction_redrafts_the_pending_draft(client, make_key, engine):
     assert "maaf" in drafts[-1]["text"].lower()  # drafted as a complaint now
     with Session(engine) as s:
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "draft.redrafted")).one()
+
+
+def test_stored_comment_keeps_action_and_pii_and_the_queue_shows_them(client, make_key, engine):
+    headers = make_key("reviewer")
+    text = "KTP saya kapan jadi? NIK 3578014506900002, hubungi saya di 081234567890"
+    body = post_comment(client, headers, "ig-pii", text)
+    c = body["classification"]
+    assert c["action"] == "reply"
+    assert [p["type"] for p in c["pii"]] == ["nik", "phone"]
+    with Session(engine) as s:
+        row = s.exec(select(Comment).where(Comment.external_id == "ig-pii")).one()
+        assert (row.action, row.action_reason) == ("reply", "addressed")
+        assert text[row.pii[0]["start"] : row.pii[0]["end"]] == "3578014506900002"
+    chatter = post_comment(client, headers, "ig-chat", "@budi wkwk iya bener")
+    assert chatter["classification"]["action"] == "no_reply"
+    items = client.get("/api/v1/drafts?status=pending", headers=headers).json()["items"]
+    queued = {i["comment"]["external_id"]: i["comment"] for i in items}
+    assert queued["ig-pii"]["action"] == "reply"
+    assert [p["type"] for p in queued["ig-pii"]["pii"]] == ["nik", "phone"]

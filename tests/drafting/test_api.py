@@ -73,13 +73,30 @@ def test_stateless_classify_returns_the_labels_and_stores_nothing(
     )
     assert r.status_code == 200, r.text
     body = r.json()
-    assert set(body) == {"intent", "sentiment", "abusive", "scores", "model_version"}
+    assert set(body) == {
+        "intent",
+        "sentiment",
+        "abusive",
+        "action",
+        "action_reason",
+        "pii",
+        "scores",
+        "model_version",
+    }
     assert body["intent"] == "spam" and body["model_version"] == classifier.model_version
+    assert (body["action"], body["action_reason"], body["pii"]) == ("hide", "spam", [])
     assert abs(sum(body["scores"]["intent"].values()) - 1) < 1e-3
     question = client.post(
         "/api/v1/classify", json={"text": "min, syarat bikin KTP apa aja?"}, headers=integration
     ).json()
-    assert question["intent"] == "pertanyaan"
+    assert question["intent"] == "pertanyaan" and question["action"] == "reply"
+    leak = client.post(
+        "/api/v1/classify",
+        json={"text": "ini nomor penipunya 081234567890 sebarin aja"},
+        headers=integration,
+    ).json()
+    assert (leak["action"], leak["action_reason"]) == ("hide", "pii_other")
+    assert leak["pii"] == [{"type": "phone", "start": 20, "end": 32}]
     with Session(engine) as s:
         assert s.exec(select(Comment)).all() == []
 
