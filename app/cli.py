@@ -332,10 +332,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="model folder whose sentiment is distilled into this one (see `--profile teacher`)",
     )
+    p.add_argument(
+        "--init",
+        type=Path,
+        default=None,
+        help="fine-tune this model folder on the labeled real texts and own corpus "
+        "(app/nlp/finetune.py) instead of training from e5",
+    )
     p.set_defaults(func=_lazy("app.nlp.commands:train"))
 
     p = sub.add_parser("eval", help="evaluate the classifier, or drafts with `eval drafts`")
-    p.add_argument("target", nargs="?", default="classifier", choices=["classifier", "drafts"])
+    p.add_argument(
+        "target", nargs="?", default="classifier", choices=["classifier", "drafts", "agreement"]
+    )
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
     p.add_argument("--model-dir", type=Path, default=model_dir)
     p.add_argument(
@@ -347,6 +356,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--use-model", action="store_true", help="drafts: classify instead of the set's labels"
     )
+    p.add_argument("--first", type=Path, help="agreement: label file (default: all L*.jsonl)")
+    p.add_argument("--second", type=Path, help="agreement: label file (default: agree.jsonl)")
     p.set_defaults(func=_eval)
 
     p = sub.add_parser("classify", help="classify a JSONL file of {id, text}")
@@ -404,6 +415,8 @@ def _eval(args: argparse.Namespace) -> int:
             print("eval drafts needs --input", file=sys.stderr)
             return 2
         return _lazy("app.drafting.commands:eval_drafts")(args)
+    if args.target == "agreement":
+        return _lazy("app.nlp.commands:agreement")(args)
     return _lazy("app.nlp.commands:evaluate")(args)
 
 

@@ -37,6 +37,17 @@ def train(args: argparse.Namespace) -> int:
             feedback = comments_service.feedback_examples(session=session)
         print(f"reviewer feedback examples: {len(feedback)}", file=sys.stderr)
     output = Path(args.output)
+    if getattr(args, "init", None):
+        from app.nlp.finetune import finetune_model
+
+        finetune_model(
+            data_dir=Path(args.data_dir),
+            init=Path(args.init),
+            output=output,
+            seed=int(getattr(args, "seed", 13)),
+            epochs=getattr(args, "epochs", None) or 3,
+        )
+        return _evaluate_folder(output, Path(args.data_dir), output / METRICS_FILE)
     train_model(
         data_dir=Path(args.data_dir),
         output=output,
@@ -54,6 +65,28 @@ def evaluate(args: argparse.Namespace) -> int:
     model_dir = Path(args.model_dir)
     out = Path(args.output) if getattr(args, "output", None) else model_dir / METRICS_FILE
     return _evaluate_folder(model_dir, Path(args.data_dir), out)
+
+
+def agreement(args: argparse.Namespace) -> int:
+    """`tanggap eval agreement`: Cohen's kappa per field between two label files."""
+    from app.nlp.labeled import LABELED_DIR, agreement, read_label_file, read_labels
+
+    first = (
+        {r["id"]: r for r in read_label_file(Path(args.first))}
+        if getattr(args, "first", None)
+        else read_labels()
+    )
+    second_path = Path(getattr(args, "second", None) or LABELED_DIR / "agree.jsonl")
+    second = {r["id"]: r for r in read_label_file(second_path)}
+    report = {
+        "first": str(args.first) if getattr(args, "first", None) else "first-pass labels (L*)",
+        "second": str(second_path),
+        **agreement(first, second),
+    }
+    print(json.dumps(report, indent=2))
+    if getattr(args, "output", None):
+        Path(args.output).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0 if report["n"] else 1
 
 
 def _evaluate_folder(model_dir: Path, data_dir: Path, out: Path) -> int:

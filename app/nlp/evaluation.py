@@ -30,7 +30,8 @@ from app.nlp.data import (
     stable_bucket,
     surabaya_intent_eval,
 )
-from app.nlp.labels import INTENTS, SENTIMENTS
+from app.nlp.labeled import labeled_examples
+from app.nlp.labels import ACTIONS, INTENTS, SENTIMENTS
 from app.nlp.normalise import RESOURCES, slang_coverage
 
 
@@ -122,6 +123,9 @@ def evaluate_model(classifier: Any, data_dir: Path, *, limit: int | None = None)
             )
     except FileNotFoundError:
         skipped.append("surabaya")
+    real_eval = labeled_examples(data_dir, ("eval",))
+    if real_eval:
+        report["own_real_eval"] = evaluate_labeled(classifier, real_eval)
     own_valid = [e for e in read_own_intents() if stable_bucket(e.text) < 15]
     preds = _predict(classifier, own_valid)
     report["intent_own_heldout"] = _f1_report(
@@ -146,6 +150,32 @@ def evaluate_model(classifier: Any, data_dir: Path, *, limit: int | None = None)
         skipped.append("kamus_alay")
     report["skipped"] = skipped
     return report
+
+
+def evaluate_labeled(classifier: Any, examples: Sequence[Example]) -> dict[str, Any]:
+    """Intent, sentiment and action macro-F1 on labeled real texts (each field where labeled),
+    overall and per source collection."""
+    preds = _predict(classifier, examples)
+    out: dict[str, Any] = {"n": len(examples)}
+    fields = (("intent", INTENTS), ("sentiment", SENTIMENTS), ("action", ACTIONS))
+    for name, labels in fields:
+        pairs = [
+            (str(getattr(e, name)), str(getattr(p, name)))
+            for e, p in zip(examples, preds, strict=True)
+            if isinstance(getattr(e, name), str)
+        ]
+        if pairs:
+            out[name] = _f1_report([g for g, _ in pairs], [q for _, q in pairs], labels)
+    out["by_source"] = {}
+    for source in sorted({e.source for e in examples}):
+        idx = [i for i, e in enumerate(examples) if e.source == source]
+        row: dict[str, Any] = {"n": len(idx)}
+        for name, labels in fields:
+            gold = [str(getattr(examples[i], name)) for i in idx]
+            pred = [str(getattr(preds[i], name)) for i in idx]
+            row[name] = _f1_report(gold, pred, labels)["macro_f1"]
+        out["by_source"][source] = row
+    return out
 
 
 def quick_speed(classifier: Any, texts: Sequence[str], n_single: int = 200) -> dict[str, float]:
@@ -226,6 +256,27 @@ def _missed_targets(report: dict[str, Any]) -> str:
     if spam is not None and spam < 0.95:
         missed.append(f"cross-collection spam F1 0.95 (have {spam} on judol_nafhanugm)")
     return "; ".join(missed) or "none"
+
+
+def _real_lines(section: dict[str, Any] | None) -> list[str]:
+    if not section:
+        return ["- own real eval set (labeled real texts, 20% hash hold-out): not run"]
+    lines = [
+        f"- {name}, own real eval set ({section['n']} labeled real texts from EmoT, "
+        "judol_gbennnn, NusaX and SmSA train, the fixed 20% hash hold-out of "
+        f"`app/nlp/labeled.py`): {_fmt_f1(section.get(name))}"
+        for name in ("intent", "sentiment", "action")
+        if section.get(name)
+    ]
+    by_source = section.get("by_source") or {}
+    if by_source:
+        parts = [
+            f"{src} (n={row['n']}): intent {row['intent']}, sentiment {row['sentiment']}, "
+            f"action {row['action']}"
+            for src, row in by_source.items()
+        ]
+        lines.append("  - macro-F1 per collection: " + "; ".join(parts))
+    return lines
 
 
 def _teacher_line(config: dict[str, Any]) -> str:
@@ -310,6 +361,7 @@ def write_model_card(
         f"- intent, real Surabaya citizen messages labeled by us: "
         f"{_fmt_f1(report.get('intent_surabaya_own_labels'))}",
         f"- intent, held-out own written examples: {_fmt_f1(report.get('intent_own_heldout'))}",
+        *_real_lines(report.get("own_real_eval")),
         f"- abusive, Ibrohim & Budi 2019 tweets: {_fmt_f1(report.get('abusive_ibrohim'))}",
     ]
     cov = report.get("slang_coverage_kamus_alay")
