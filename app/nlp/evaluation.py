@@ -279,6 +279,21 @@ def _real_lines(section: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+def _finetune_lines(config: dict[str, Any]) -> list[str]:
+    ft = config.get("tanggap_finetune")
+    if not ft:
+        return []
+    return [
+        f"- then fine-tuned from `{config.get('tanggap_init')}` (`tanggap train --init "
+        f"models/tanggap-mini`, `app/nlp/finetune.py`): {ft.get('epochs')} epoch(s), lr "
+        f"{ft.get('lr')}, batch {ft.get('batch_size')}, {ft.get('frozen')} frozen, training "
+        f"texts cut at {ft.get('train_max_len')} pieces; examples per source: "
+        f"{ft.get('sources')}; checkpoint kept by the dev splits (real dev + corpus dev, mean "
+        f"of intent/sentiment/action macro-F1): epoch {ft.get('kept_epoch')}; dev history: "
+        f"{ft.get('dev_history')}"
+    ]
+
+
 def _teacher_line(config: dict[str, Any]) -> str:
     teacher = config.get("tanggap_teacher")
     if not teacher:
@@ -349,6 +364,7 @@ def write_model_card(
         f"{config.get('tanggap_seed')}` in {config.get('tanggap_train_seconds')} s on 2 CPU cores",
         f"- training examples per source: {sources}",
         _teacher_line(config),
+        *_finetune_lines(config),
         "",
         "## Metrics (`tanggap eval`)",
         "",

@@ -45,8 +45,8 @@ from app.nlp.training import (
     task_slices,
 )
 
-BASE_SAMPLE = 9000  # rows of the previous mix kept in the fine-tuning mix
-REAL_REPEAT = 2
+BASE_SAMPLE = 1500  # rows of the previous mix kept in the fine-tuning mix
+REAL_REPEAT = 1
 CORPUS_DEV_PERCENT = 15
 _REPLY_INTENTS = ("pertanyaan", "keluhan", "kritik", "saran", "apresiasi")
 
@@ -151,13 +151,22 @@ def finetune_model(
     init: Path,
     output: Path,
     seed: int = 13,
-    epochs: int = 3,
+    epochs: int = 1,
     lr: float = 5e-5,
     batch_size: int = 32,
     base_sample: int = BASE_SAMPLE,
     limit: int | None = None,
+    freeze_below: int = 1,
+    train_max_len: int = 64,
+    checks_per_epoch: int = 2,
 ) -> dict[str, Any]:
-    """Fine-tune ``init`` on `finetune_mix`, keep the best epoch on dev, calibrate, save."""
+    """Fine-tune ``init`` on `finetune_mix`, keep the best checkpoint on dev, calibrate, save.
+
+    To fit a CPU budget the embeddings and the first ``freeze_below`` layers stay frozen and
+    training texts are cut at ``train_max_len`` pieces; the dev score is measured
+    ``checks_per_epoch`` times an epoch (and before the first step), and the best checkpoint
+    is kept (the starting model too, when nothing beats it).
+    """
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -181,10 +190,15 @@ def finetune_model(
     groups = {t: [i for i, _ in v] for t, v in task_slices(id2label).items()}
     texts = [normalise(e.text, mark_styled=True) for e in train]
     valid_texts = [normalise(e.text, mark_styled=True) for e in data.valid]
-    ids = tokenizer(texts, truncation=True, max_length=max_len)["input_ids"]
+    ids = tokenizer(texts, truncation=True, max_length=min(max_len, train_max_len))["input_ids"]
+    for name, param in model.named_parameters():
+        frozen_layer = any(f"encoder.layer.{i}." in name for i in range(freeze_below))
+        if "embeddings." in name or frozen_layer:
+            param.requires_grad_(False)
     masks = torch.from_numpy(target_masks(train, id2label))
     total_steps = math.ceil(len(train) / batch_size) * epochs
-    optim = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optim = torch.optim.AdamW(trainable, lr=lr, weight_decay=0.01)
     warmup = max(1, int(0.06 * total_steps))
     sched = torch.optim.lr_scheduler.LambdaLR(
         optim,
@@ -194,15 +208,18 @@ def finetune_model(
             else max(0.0, (total_steps - s) / max(1, total_steps - warmup))
         ),
     )
-    history = [{"epoch": 0, **dev_score(model, tokenizer, data.valid, valid_texts, max_len)}]
-    print(f"dev before fine-tuning: {history[-1]}")
+    history = [{"epoch": 0.0, **dev_score(model, tokenizer, data.valid, valid_texts, max_len)}]
+    print(f"dev before fine-tuning: {history[-1]}", flush=True)
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     best = history[-1]["mean"]
-    best_epoch = 0
+    best_epoch = 0.0
     for epoch in range(1, epochs + 1):
         model.train()
         batches = length_batches([len(x) for x in ids], batch_size, rng)
-        for batch in tqdm(batches, desc=f"epoch {epoch}/{epochs}", mininterval=10):
+        check_at = {
+            round(len(batches) * (c + 1) / checks_per_epoch) for c in range(checks_per_epoch)
+        }
+        for bi, batch in enumerate(tqdm(batches, desc=f"epoch {epoch}/{epochs}", mininterval=30)):
             width = max(len(ids[i]) for i in batch)
             input_ids = torch.full((len(batch), width), tokenizer.pad_token_id, dtype=torch.long)
             attn = torch.zeros((len(batch), width), dtype=torch.long)
@@ -216,13 +233,17 @@ def finetune_model(
             optim.step()
             sched.step()
             optim.zero_grad(set_to_none=True)
-        history.append(
-            {"epoch": epoch, **dev_score(model, tokenizer, data.valid, valid_texts, max_len)}
-        )
-        print(f"dev after epoch {epoch}: {history[-1]}")
-        if history[-1]["mean"] > best:
-            best, best_epoch = history[-1]["mean"], epoch
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            if bi + 1 not in check_at:
+                continue
+            at = round(epoch - 1 + (bi + 1) / len(batches), 2)
+            history.append(
+                {"epoch": at, **dev_score(model, tokenizer, data.valid, valid_texts, max_len)}
+            )
+            print(f"dev at epoch {at}: {history[-1]}", flush=True)
+            if history[-1]["mean"] > best:
+                best, best_epoch = history[-1]["mean"], at
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            model.train()
     model.load_state_dict(best_state)
     valid_logits = predict_logits(model, tokenizer, valid_texts, max_len)
     valid_mask = target_masks(data.valid, id2label)
@@ -251,6 +272,9 @@ def finetune_model(
                 "kept_epoch": best_epoch,
                 "lr": lr,
                 "batch_size": batch_size,
+                "frozen": f"embeddings and layers below {freeze_below}",
+                "train_max_len": train_max_len,
+                "base_sample": base_sample,
                 "dev_history": history,
                 "sources": data.sources,
             },
