@@ -286,7 +286,8 @@ def _finetune_lines(config: dict[str, Any]) -> list[str]:
     return [
         f"- then fine-tuned from `{config.get('tanggap_init')}` (`tanggap train --init "
         f"models/tanggap-mini`, `app/nlp/finetune.py`): {ft.get('epochs')} epoch(s), lr "
-        f"{ft.get('lr')}, batch {ft.get('batch_size')}, {ft.get('frozen')} frozen, training "
+        f"{ft.get('lr')} (head {ft.get('head_lr')}), batch {ft.get('batch_size')}, "
+        f"{ft.get('frozen')} frozen, training "
         f"texts cut at {ft.get('train_max_len')} pieces; examples per source: "
         f"{ft.get('sources')}; checkpoint kept by the dev splits (real dev + corpus dev, mean "
         f"of intent/sentiment/action macro-F1): epoch {ft.get('kept_epoch')}; dev history: "
@@ -437,8 +438,10 @@ def write_model_card(
         "",
         "## Profiles",
         "",
-        "- `fast` (this folder, the default): the first 4 e5-small layers, int8 dynamic "
-        "quantisation of the Linear layers at load time (`tanggap_quantize`), then a "
+        "- `fast` (this folder, the default): the first 4 e5-small layers, run in float32 "
+        "(`tanggap_quantize` false: dynamic int8 quantisation took one activation scale from "
+        "the whole padded batch, so of 200 real messages 14 changed a label between batch "
+        "size 1 and 64; in float32 none does, `tests/nlp/test_model_batching.py`), then a "
         "TorchScript trace of the forward pass, checked against the eager model at load; "
         f"{config.get('tanggap_train_seconds')} s of training on 2 CPU cores (plus the "
         "teacher's, when distilled: about 45 min). `make model` rebuilds teacher and student.",

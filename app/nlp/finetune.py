@@ -152,7 +152,8 @@ def finetune_model(
     output: Path,
     seed: int = 13,
     epochs: int = 1,
-    lr: float = 5e-5,
+    lr: float = 1e-4,
+    head_lr: float = 1e-3,
     batch_size: int = 32,
     base_sample: int = BASE_SAMPLE,
     limit: int | None = None,
@@ -197,8 +198,12 @@ def finetune_model(
             param.requires_grad_(False)
     masks = torch.from_numpy(target_masks(train, id2label))
     total_steps = math.ceil(len(train) / batch_size) * epochs
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optim = torch.optim.AdamW(trainable, lr=lr, weight_decay=0.01)
+    # The head (with its new action rows) learns faster than the warm body.
+    body = [p for n, p in model.named_parameters() if p.requires_grad and "classifier" not in n]
+    optim = torch.optim.AdamW(
+        [{"params": body, "lr": lr}, {"params": model.classifier.parameters(), "lr": head_lr}],
+        weight_decay=0.01,
+    )
     warmup = max(1, int(0.06 * total_steps))
     sched = torch.optim.lr_scheduler.LambdaLR(
         optim,
@@ -271,6 +276,7 @@ def finetune_model(
                 "epochs": epochs,
                 "kept_epoch": best_epoch,
                 "lr": lr,
+                "head_lr": head_lr,
                 "batch_size": batch_size,
                 "frozen": f"embeddings and layers below {freeze_below}",
                 "train_max_len": train_max_len,
