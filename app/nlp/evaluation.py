@@ -279,6 +279,28 @@ def _real_lines(section: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+DECISION_FILE = "decision.json"
+
+
+def _decision_lines(model_dir: Path) -> list[str]:
+    """The fine-tuning ship decision (``decision.json``: rule, command and both models'
+    numbers on the held-out sets), as a table."""
+    path = model_dir / DECISION_FILE
+    if not path.is_file():
+        return []
+    decision = json.loads(path.read_text(encoding="utf-8"))
+    rows = decision.get("models", [])
+    keys = [k for k in (rows[0] if rows else {}) if k != "model_version"]
+    lines = ["", "## Fine-tuning decision", "", str(decision.get("rule", "")), ""]
+    lines.append(f"Command: `{decision.get('command', '')}`")
+    lines += ["", "| model | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
+    for row in rows:
+        cells = [str(row[k]) for k in keys]
+        lines.append(f"| `{row.get('model_version')}` | " + " | ".join(cells) + " |")
+    lines += ["", str(decision.get("outcome", ""))]
+    return lines
+
+
 def _finetune_lines(config: dict[str, Any]) -> list[str]:
     ft = config.get("tanggap_finetune")
     if not ft:
@@ -392,6 +414,7 @@ def write_model_card(
             f"- speed (quick check, 2 cores): batch-1 p50 {speed.get('batch1_p50_ms')} ms, p99 "
             f"{speed.get('batch1_p99_ms')} ms; batched {speed.get('batched_per_s')} comments/s"
         )
+    lines += _decision_lines(model_dir)
     if bench:
         lines += ["", "## Benchmark (`tanggap bench classify`)", "", "```json"]
         lines += [json.dumps(bench, indent=2), "```"]
