@@ -180,3 +180,25 @@ def test_finetune_runs_end_to_end_on_the_tiny_model(tiny_model_dir: Path, tmp_pa
     assert set(config["tanggap_temperatures"]) == {"intent", "sentiment", "abusive", "action"}
     [p] = TransformerClassifier.from_dir(out).predict(["kapan bansos cair?"])
     assert set(p.scores["action"]) == set(ACTIONS)
+
+
+def test_model_card_shows_the_fine_tuning_decision(tiny_model_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from app.nlp.evaluation import DECISION_FILE, write_model_card
+
+    folder = tmp_path / "card"
+    shutil.copytree(tiny_model_dir, folder)
+    decision = {
+        "rule": "ship when better on held-out real sets",
+        "command": "tanggap train --init models/tanggap-mini",
+        "models": [
+            {"model_version": "old-1", "intent": 15.7, "spam": 0.96},
+            {"model_version": "new-2", "intent": 40.1, "spam": 0.97},
+        ],
+        "outcome": "shipped new-2",
+    }
+    (folder / DECISION_FILE).write_text(json.dumps(decision))
+    card = write_model_card(folder, {"model_version": "new-2"}).read_text()
+    assert "## Fine-tuning decision" in card
+    assert "| `new-2` | 40.1 | 0.97 |" in card and "shipped new-2" in card
