@@ -365,7 +365,13 @@ def write_model_card(
         "profile)",
         "",
         "One BERT sequence-classification head over task-prefixed labels "
-        "(`intent:*`, `sentiment:*`, `abusive:no|yes`); softmax per task, temperatures per task "
+        "(`intent:*`, `sentiment:*`, `abusive:no|yes`"
+        + (
+            ", `action:reply|no_reply|hide`"
+            if "action:reply" in str(config.get("id2label"))
+            else ""
+        )
+        + "); softmax per task, temperatures per task "
         f"from validation data ({temps}). Input is normalised by `app.nlp.normalise.normalise` "
         "first"
         + (
