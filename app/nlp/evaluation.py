@@ -398,6 +398,7 @@ def write_model_card(
         "## Metrics (`tanggap eval`)",
         "",
         f"- model version: `{report.get('model_version')}`",
+        *([f"- measured with: {report['note']}"] if report.get("note") else []),
         f"- sentiment, SmSA valid: {_fmt_f1(report.get('sentiment_smsa_valid'))} — target: above "
         "IndoBERT-base's published 87.7",
         f"- spam across collections, judol_nafhanugm (not trained on): "
