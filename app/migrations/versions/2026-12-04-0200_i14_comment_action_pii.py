@@ -1,7 +1,7 @@
 """comments: action, action_reason, pii
 
 Revision ID: 0002_i14
-Revises: 0002_i18
+Revises: 0002_i16
 Create Date: 2026-12-04 02:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0002_i14"
-down_revision: str | None = "0002_i18"
+down_revision: str | None = "0002_i16"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
