@@ -24,7 +24,10 @@ def _seed_queue(client, headers):
     post_comment(client, headers, "q-question", "kapan kantor buka?", created_at=_at(1))
     post_comment(client, headers, "q-complaint-new", "jalan rusak tolong", created_at=_at(5))
     post_comment(client, headers, "q-complaint-old", "lampu mati, tolong", created_at=_at(2))
-    post_comment(client, headers, "q-other", "halo min", created_at=_at(3), account="kota-b")
+    # "halo min" alone is chatter (action no_reply: no draft); this one asks something.
+    post_comment(
+        client, headers, "q-other", "halo min, sabtu buka?", created_at=_at(3), account="kota-b"
+    )
 
 
 def test_queue_is_ordered_by_priority_then_age(client, make_key):
