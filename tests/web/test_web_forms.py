@@ -165,7 +165,8 @@ def test_password_change_and_logout_end_the_session(client, engine):
 
 
 def test_pages_escape_and_send_security_headers(client, engine, make_key):
-    hostile = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    # A question, so it is drafted (greeting-only chatter gets action no_reply and no draft).
+    hostile = '<script>alert(1)</script><img src=x onerror="alert(2)"> kapan?'
     r = client.post(
         "/api/v1/comments",
         json={"platform": "web", "external_id": "h1", "text": hostile, "author": "<b>x</b>"},
