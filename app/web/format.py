@@ -280,7 +280,9 @@ class TextPart:
 
 def pii_spans(comment: Any) -> list[dict[str, Any]]:
     """The comment's personal data spans (`[{type, start, end}]`), as the classifier found them."""
-    spans = ((comment.extra or {}).get("classifier") or {}).get("pii")
+    spans = getattr(comment, "pii", None) or ((comment.extra or {}).get("classifier") or {}).get(
+        "pii"
+    )
     return [s for s in spans if isinstance(s, dict)] if isinstance(spans, list) else []
 
 

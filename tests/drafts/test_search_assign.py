@@ -40,7 +40,7 @@ def test_search_follows_edits(client, make_key, engine):
     from app.tables import Comment
 
     headers = make_key("integration")
-    created = post_comment(client, headers, "e1", "halo min")
+    created = post_comment(client, headers, "e1", "halo min, ada info?")  # chatter: no draft
     with Session(engine) as s:
         row = s.get(Comment, created["id"])
         row.text = "halo min, sampah menumpuk"

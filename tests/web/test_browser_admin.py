@@ -160,7 +160,7 @@ def test_deactivating_a_user_ends_their_live_session(page, live, login, browser)
 
 
 def test_personal_data_is_masked_and_hidden_as_personal_data(page, live, login):
-    text = "min NIK saya 3578012345670001 kok belum terdaftar?"
+    text = "min NIK saya 3578015506900001 kok belum terdaftar?"
     comment = live.ingest(text, author="warga")
     start = text.index("3578")
     with Session(live.engine) as s:
@@ -178,7 +178,7 @@ def test_personal_data_is_masked_and_hidden_as_personal_data(page, live, login):
     login()
     item = card(page, live.draft_id(comment))
     shown = item.get_by_test_id("comment-text").inner_text()
-    assert "3578012345670001" not in shown and "••01" in shown
+    assert "3578015506900001" not in shown and "••01" in shown
     assert item.get_by_test_id("chip-pii").is_visible()
     item.get_by_test_id("hide-pii").click()
     page.wait_for_selector('[data-testid="empty"]')
@@ -186,7 +186,7 @@ def test_personal_data_is_masked_and_hidden_as_personal_data(page, live, login):
     page.get_by_test_id("tab-ready").click()
     ready = page.locator(".queue .card").first
     assert "(data pribadi)" in ready.inner_text()
-    assert "3578012345670001" not in ready.inner_text()
+    assert "3578015506900001" not in ready.inner_text()
     ready.get_by_test_id("mark-posted").click()
     page.wait_for_selector('[data-testid="empty"]')
     with Session(live.engine) as s:
@@ -242,7 +242,7 @@ def _seed_everything(live: Live) -> int:
         ),
         live.ingest("Kapan pendaftaran beasiswa dibuka? Syaratnya apa saja?", author="adit_"),
         live.ingest("slot gacor maxwin malam ini, depo 10rb", author="promo88", account=DEMO),
-        live.ingest("NIK saya 3578012345670001 belum terdaftar", author="warga", account=DEMO),
+        live.ingest("NIK saya 3578015506900001 belum terdaftar", author="warga", account=DEMO),
     ]
     with Session(live.engine, expire_on_commit=False) as s:
         row = s.get(Comment, comments[3]["id"])

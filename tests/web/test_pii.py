@@ -12,7 +12,7 @@ from app.users import service as users_service
 from app.web.format import mask_parts, mask_pii
 from tests.helpers import post_comment
 
-TEXT = "min NIK saya 3578012345670001 hp 0812-3456-7890 kok belum terdaftar?"
+TEXT = "min NIK saya 3578015506900001 hp 0812-3456-7890 kok belum terdaftar?"
 NIK = (TEXT.index("3578"), TEXT.index("3578") + 16)
 PHONE = (TEXT.index("0812"), TEXT.index("0812") + 14)
 SPANS = [
@@ -23,7 +23,7 @@ SPANS = [
 
 def test_mask_pii_keeps_the_shape_and_the_last_two():
     masked = mask_pii(TEXT, SPANS)
-    assert "3578012345670001" not in masked and "0812-3456-7890" not in masked
+    assert "3578015506900001" not in masked and "0812-3456-7890" not in masked
     assert "••••••••••••••01" in masked
     assert "••••-••••-••90" in masked
     assert masked.startswith("min NIK saya ") and masked.endswith(" kok belum terdaftar?")
@@ -70,13 +70,13 @@ def test_pages_mask_reveal_is_audited_and_once(client, make_key, engine):
     _login(client, engine)
     for path in ("/queue", f"/comments/{comment_id}"):
         html = client.get(path).text
-        assert "3578012345670001" not in html and "0812-3456-7890" not in html, path
+        assert "3578015506900001" not in html and "0812-3456-7890" not in html, path
         assert "Data pribadi" in html
     page = client.get(f"/comments/{comment_id}").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     r = client.post(f"/comments/{comment_id}/reveal", data={"csrf_token": token})
-    assert "3578012345670001" in r.text  # followed the redirect: shown this once
-    assert "3578012345670001" not in client.get(f"/comments/{comment_id}").text
+    assert "3578015506900001" in r.text  # followed the redirect: shown this once
+    assert "3578015506900001" not in client.get(f"/comments/{comment_id}").text
     with Session(engine) as s:
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "pii.revealed")).one()
     assert (event.actor, event.comment_id) == ("user:budi", comment_id)

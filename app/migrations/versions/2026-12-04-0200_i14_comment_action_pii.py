@@ -1,7 +1,7 @@
 """comments: action, action_reason, pii
 
 Revision ID: 0002_i14
-Revises: 0002_i16
+Revises: 0003_i17
 Create Date: 2026-12-04 02:00:00
 """
 
@@ -12,28 +12,31 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0002_i14"
-down_revision: str | None = "0002_i16"
+down_revision: str | None = "0003_i17"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("comments", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True)
-        )
-        batch_op.add_column(
-            sa.Column("action_reason", sqlmodel.sql.sqltypes.AutoString(length=30), nullable=True)
-        )
-        batch_op.add_column(
-            sa.Column("pii", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
-        )
-        batch_op.create_index(batch_op.f("ix_comments_action"), ["action"], unique=False)
+    # Plain ADD COLUMN (no batch copy of the table): the comments search triggers of 0003_i17
+    # stay in place on SQLite.
+    op.add_column(
+        "comments",
+        sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
+    )
+    op.add_column(
+        "comments",
+        sa.Column("action_reason", sqlmodel.sql.sqltypes.AutoString(length=30), nullable=True),
+    )
+    op.add_column(
+        "comments",
+        sa.Column("pii", sa.JSON(), nullable=False, server_default=sa.text("'[]'")),
+    )
+    op.create_index(op.f("ix_comments_action"), "comments", ["action"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("comments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_comments_action"))
-        batch_op.drop_column("pii")
-        batch_op.drop_column("action_reason")
-        batch_op.drop_column("action")
+    op.drop_index(op.f("ix_comments_action"), table_name="comments")
+    op.drop_column("comments", "pii")
+    op.drop_column("comments", "action_reason")
+    op.drop_column("comments", "action")
