@@ -73,7 +73,7 @@ def _meta_body(n: int) -> bytes:
     return json.dumps({"object": "instagram", "entry": [entry]}).encode()
 
 
-def main() -> int:  # noqa: PLR0915 - one linear script
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--paths", default=",".join(PATHS))
@@ -103,6 +103,7 @@ def main() -> int:  # noqa: PLR0915 - one linear script
             "TANGGAP_SECRET_KEY": "bench-secret-key-0123456789abcdef",
         }
     )
+    from alembic import command
     from fastapi.testclient import TestClient
     from sqlmodel import Session
 
@@ -111,8 +112,6 @@ def main() -> int:  # noqa: PLR0915 - one linear script
     from app.keys import service as keys_service
     from app.main import create_app
     from app.users import service as users_service
-
-    from alembic import command
 
     cfg = alembic_config()
     cfg.attributes["database_url"] = url
