@@ -20,7 +20,11 @@ def record(
     account: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the current transaction (flushes, never commits)."""
+    """Add an audit event to the current transaction (never flushes nor commits).
+
+    The row is written with the next flush (autoflush before any query, or the commit), so a
+    request's audit rows go to the database together; the event has no id until then.
+    """
     event = AuditEvent(
         actor=actor,
         action=action,
@@ -30,7 +34,6 @@ def record(
         details=details or {},
     )
     session.add(event)
-    session.flush()
     return event
 
 

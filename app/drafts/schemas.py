@@ -109,8 +109,11 @@ def draft_public(draft: Any) -> DraftPublic:
     return DraftPublic.model_validate(draft, from_attributes=True)
 
 
+_DRAFT_FIELDS = tuple(DraftPublic.model_fields)
+
+
 def queue_item(draft: Any, comment: Any) -> QueueItem:
-    return QueueItem(
-        **draft_public(draft).model_dump(),
-        comment=CommentBrief.model_validate(comment, from_attributes=True),
-    )
+    # One validation from the ORM attributes (not a DraftPublic dumped and validated again).
+    data = {name: getattr(draft, name) for name in _DRAFT_FIELDS}
+    data["comment"] = comment
+    return QueueItem.model_validate(data, from_attributes=True)

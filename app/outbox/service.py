@@ -45,7 +45,11 @@ def enqueue(
     run_after: datetime | None = None,
     max_attempts: int = 8,
 ) -> Job:
-    """Add a job to the current transaction. With `dedupe_key`, an existing job is returned."""
+    """Add a job to the current transaction. With `dedupe_key`, an existing job is returned.
+
+    Never flushes: the job is written with the next flush or the commit (the dedupe lookup's
+    autoflush writes earlier ones first), so a request's jobs are inserted together.
+    """
     if dedupe_key is not None:
         existing = session.exec(select(Job).where(Job.dedupe_key == dedupe_key)).first()
         if existing is not None:
@@ -61,7 +65,6 @@ def enqueue(
         updated_at=now,
     )
     session.add(job)
-    session.flush()
     return job
 
 
