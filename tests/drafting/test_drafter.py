@@ -286,7 +286,7 @@ class FakeChat(BaseHTTPRequestHandler):
             {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
         )
         if self.mode == "slow":
-            time.sleep(1.0)
+            time.sleep(SLOW_SECONDS)
         if self.mode == "error":
             self.send_response(500)
             self.end_headers()
@@ -351,6 +351,9 @@ def test_llm_writes_the_same_plan(drafter: PlanDrafter, demo: DraftContext, llm_
     assert "3201234567890123" not in user and "[data pribadi]" in user
 
 
+SLOW_SECONDS = 3.0
+
+
 @pytest.mark.parametrize("mode", ["slow", "error", "unsafe", "empty", "generic", "condolence"])
 def test_llm_failures_fall_back_to_the_template(
     drafter: PlanDrafter, demo: DraftContext, llm_url: str, mode: str
@@ -359,7 +362,9 @@ def test_llm_failures_fall_back_to_the_template(
     plain = drafter.draft(request("min hari sabtu buka gak?"), demo)
     started = time.monotonic()
     result = _llm_drafter(drafter, llm_url).draft(request("min hari sabtu buka gak?"), demo)
-    assert time.monotonic() - started < 1.0
+    # Not a speed target: a slow endpoint is cut off by the 0.3 s client timeout, long before
+    # the fake server would have answered.
+    assert time.monotonic() - started < SLOW_SECONDS
     assert result.generator == "template"
     assert result.text == plain.text and result.flags == []
 
