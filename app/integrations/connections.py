@@ -273,6 +273,8 @@ def update(
     for name, value in changes.items():
         if name == "meta_graph_host" and value:
             value = value.rstrip("/")
+        if name == "meta_appsecret_proof" and value is None:
+            value = True  # cleared: back to the default (the column cannot be empty)
         setattr(row, name, value if value != "" else None)
     resumed: list[int] = []
     now = utcnow()

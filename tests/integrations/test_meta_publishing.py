@@ -591,3 +591,15 @@ def test_cli_command_reads_the_token_from_stdin(engine, isettings, monkeypatch, 
     with Session(engine) as s:
         row = s.exec(select(AccountConnection)).one()
         assert row.meta_token == NEW_TOKEN and row.meta_graph_version == "v25.0"
+
+
+def test_clearing_appsecret_proof_falls_back_to_the_default(make_app, make_key, isettings):
+    """`null` clears a field; for appsecret_proof that is its default (on), never a 500."""
+    with TestClient(make_app(isettings)) as c:
+        url = "/api/v1/accounts/default/connection"
+        admin = make_key("admin")
+        assert c.put(url, json={"meta_appsecret_proof": False}, headers=admin).status_code == 200
+        assert c.get(url, headers=admin).json()["meta"]["appsecret_proof"] is False
+        r = c.put(url, json={"meta_appsecret_proof": None}, headers=admin)
+        assert r.status_code == 200, r.text
+        assert c.get(url, headers=admin).json()["meta"]["appsecret_proof"] is True
