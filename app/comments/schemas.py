@@ -158,7 +158,7 @@ def comment_public(comment: Any, draft: Any | None) -> CommentPublic:
         suggestion = Suggestion(
             action="hide", reason="spam", draft_id=draft.id, status=draft.status
         )
-    elif draft is not None:
+    elif draft is not None and draft.action != "no_reply":  # no_reply: see the drafts list
         reply = draft_public(draft)
     return CommentPublic(
         id=comment.id,

@@ -312,6 +312,8 @@ def hide_as_spam(
     draft, comment = drafts_service.get(session=session, draft_id=draft_id)
     if draft.action == "hide":
         return draft_id
+    if draft.action == drafts_service.NO_REPLY:
+        raise InvalidTransition(details={"draft_id": draft.id, "action": draft.action})
     if comment.intent != "spam":
         correct_labels(
             session=session,
@@ -365,7 +367,7 @@ def apply_edit(*, session: Session, comment: Comment, text: str, actor: str) -> 
         comment=comment,
         actor=actor,
         reason=EDITED_REASON,
-        statuses=("pending",),
+        statuses=("pending", drafts_service.NO_REPLY),
         to="superseded",
     )
     outbox.enqueue(

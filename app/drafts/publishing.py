@@ -61,7 +61,12 @@ def job_key(kind: str, draft_id: int | None) -> str:
 
 
 def kind_of(draft: Draft) -> JobKind:
-    return JobKind.REPLY_PUBLISH if draft.action == "reply" else JobKind.COMMENT_HIDE
+    """The platform job of a draft; only ``hide`` drafts ever hide (never ``no_reply``)."""
+    if draft.action == "reply":
+        return JobKind.REPLY_PUBLISH
+    if draft.action == "hide":
+        return JobKind.COMMENT_HIDE
+    raise ValueError(f"draft {draft.id} ({draft.action}) has nothing to publish")
 
 
 def enqueue_publication(

@@ -30,6 +30,8 @@ DraftStatus = Literal[
     "withdrawn",
     "posted",
     "failed",
+    "no_reply",
+    "dismissed",
 ]
 
 
@@ -43,7 +45,7 @@ def list_drafts(
     sentiment: str | None = None,
     account: str | None = None,
     platform: str | None = None,
-    action: Literal["reply", "hide"] | None = None,
+    action: Literal["reply", "hide", "no_reply"] | None = None,
     abusive: bool | None = None,
     q: Annotated[str | None, Query(max_length=200, description="words of text or author")] = None,
     assigned: Annotated[
@@ -52,7 +54,10 @@ def list_drafts(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> DraftPage:
-    """The review queue: most urgent first (see docs/api.md for the priority rules)."""
+    """The review queue: most urgent first (see docs/api.md for the priority rules).
+
+    `status=no_reply` lists the comments that need no reply ("tidak perlu dibalas").
+    """
     rows, next_cursor = service.list_queue(
         session=session,
         filters=service.QueueFilter(
@@ -185,5 +190,21 @@ def assign(
         draft_id=draft_id,
         actor=principal.actor,
         to=principal.actor if body.to == "me" else None,
+    )
+    return queue_item(draft, comment)
+
+
+@router.post("/{draft_id}/dismiss", response_model=QueueItem)
+def dismiss(draft_id: IdPath, session: SessionDep, principal: ReviewerKey) -> QueueItem:
+    """Close a `no_reply` item ("Tutup"): nothing is posted or hidden (409 for other drafts)."""
+    draft, comment = service.dismiss(session=session, draft_id=draft_id, actor=principal.actor)
+    return queue_item(draft, comment)
+
+
+@router.post("/{draft_id}/reply-thanks", response_model=QueueItem)
+def reply_thanks(draft_id: IdPath, session: SessionDep, principal: ReviewerKey) -> QueueItem:
+    """Turn the thank-you offered for praise into a pending reply draft (returned)."""
+    draft, comment = service.reply_with_thanks(
+        session=session, draft_id=draft_id, actor=principal.actor
     )
     return queue_item(draft, comment)

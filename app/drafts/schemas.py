@@ -30,10 +30,10 @@ class CommentBrief(BaseModel):
 class DraftPublic(BaseModel):
     id: int
     comment_id: int
-    action: str = Field(description="reply, or hide for spam")
+    action: str = Field(description="reply, hide for spam, or no_reply (nothing to answer)")
     status: str = Field(
-        description="pending, approved, ready_to_post, rejected, superseded, withdrawn, posted "
-        "or failed"
+        description="pending, approved, ready_to_post, rejected, superseded, withdrawn, posted, "
+        "failed; no_reply (in the 'tidak perlu dibalas' tab) or dismissed"
     )
     text: str | None
     drafted_text: str | None
@@ -56,6 +56,11 @@ class DraftPublic(BaseModel):
     posted_url: str | None = None
     hide_reason: str | None = None
     assigned_to: str | None = None
+    no_reply_reason: str | None = Field(
+        default=None,
+        description="For no_reply items: why (chatter, grief, election, abuse, …); "
+        "`drafted_text` then holds the thank-you offered for praise, if any.",
+    )
 
 
 class QueueItem(DraftPublic):
@@ -106,7 +111,13 @@ class RegenerateBody(BaseModel):
 
 
 def draft_public(draft: Any) -> DraftPublic:
-    return DraftPublic.model_validate(draft, from_attributes=True)
+    out = DraftPublic.model_validate(draft, from_attributes=True)
+    if draft.action == "no_reply":
+        # Late: the service imports the drafting engine; schemas stay light.
+        from app.drafts.service import no_reply_reason
+
+        out.no_reply_reason = no_reply_reason(draft)
+    return out
 
 
 _DRAFT_FIELDS = tuple(DraftPublic.model_fields)

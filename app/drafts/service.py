@@ -69,8 +69,9 @@ def create_draft(
     """Draft an action for a classified comment and queue it for review (flushes only).
 
     The drafter's inputs come from `drafts.context` (account, KB, approved replies, counters).
-    A ``no_reply`` result stores no draft; the audit trail records why (and the one-line
-    thank-you offered for praise).
+    A ``no_reply`` result is stored as a draft with action and status ``no_reply`` (the queue's
+    "Tidak perlu dibalas" tab): it can only be dismissed, or, for praise, turned into a reply
+    draft from the offered thank-you; it never reaches approve / publish / hide.
     """
     profile = draft_context.profile_of(
         session=session, name=comment.account, knowledge_dir=settings.knowledge_dir
@@ -98,21 +99,9 @@ def create_draft(
         context,
     )
     if result.action not in ("reply", "hide"):
-        audit.record(
-            session=session,
-            actor=actor,
-            action="draft.skipped",
-            comment_id=comment.id,
-            account=comment.account,
-            details={
-                "action": result.action,
-                "reason": result.reason or "policy",
-                "flags": result.flags,
-                "offered_text": result.text,
-                "template_id": result.template_id,
-            },
+        return _store_no_reply(
+            session=session, comment=comment, result=result, tone=tone, actor=actor
         )
-        return None
     draft = Draft(
         comment_id=comment.id,  # type: ignore[arg-type]
         action=result.action,
@@ -153,6 +142,131 @@ def create_draft(
     )
     events.emit(session=session, event="draft.created", data=draft_event(draft, comment))
     return draft
+
+
+NO_REPLY = "no_reply"  # the action and the status of a "tidak perlu dibalas" item
+NO_REPLY_PREFIX = "policy/no_reply/"
+
+
+def _store_no_reply(
+    *, session: Session, comment: Comment, result: DraftResult, tone: str, actor: str
+) -> Draft:
+    """Store a no_reply item: reason in `template_id`, the offered thank-you in `drafted_text`."""
+    reason = result.reason or "policy"
+    draft = Draft(
+        comment_id=comment.id,  # type: ignore[arg-type]
+        action=NO_REPLY,
+        status=NO_REPLY,
+        text=None,
+        drafted_text=result.text,
+        tone=tone,
+        template_id=f"{NO_REPLY_PREFIX}{reason}"[:200],
+        flags=list(result.flags),
+        model_version=comment.model_version,
+        generator=result.generator,
+    )
+    session.add(draft)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="draft.skipped",
+        comment_id=comment.id,
+        draft_id=draft.id,
+        account=comment.account,
+        details={
+            "action": result.action,
+            "reason": reason,
+            "flags": result.flags,
+            "offered_text": result.text,
+            "template_id": result.template_id,
+        },
+    )
+    return draft
+
+
+def no_reply_reason(draft: Draft) -> str:
+    """Why a no_reply item needs no reply (a short code: chatter, grief, election, abuse, …)."""
+    template = draft.template_id or ""
+    return template[len(NO_REPLY_PREFIX) :] if template.startswith(NO_REPLY_PREFIX) else "policy"
+
+
+def _no_reply_item(*, session: Session, draft_id: int) -> tuple[Draft, Comment]:
+    draft, comment = get(session=session, draft_id=draft_id)
+    if draft.action != NO_REPLY or draft.status != NO_REPLY:
+        raise InvalidTransition(
+            details={"draft_id": draft.id, "status": draft.status, "action": draft.action}
+        )
+    return draft, comment
+
+
+def dismiss(*, session: Session, draft_id: int, actor: str) -> tuple[Draft, Comment]:
+    """Close a "tidak perlu dibalas" item ("Tutup"): nothing is posted or hidden."""
+    draft, comment = _no_reply_item(session=session, draft_id=draft_id)
+    _transition(
+        session=session,
+        draft=draft,
+        expected_version=None,
+        from_status=NO_REPLY,
+        values={"status": "dismissed", "decided_at": utcnow(), "decided_by": actor},
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        action="draft.dismissed",
+        comment_id=comment.id,
+        draft_id=draft.id,
+        account=comment.account,
+        details={"reason": no_reply_reason(draft)},
+    )
+    session.commit()
+    DRAFTS_DECIDED.labels(decision="dismissed").inc()
+    return draft, comment
+
+
+def reply_with_thanks(*, session: Session, draft_id: int, actor: str) -> tuple[Draft, Comment]:
+    """Turn the thank-you offered for praise into a pending reply draft (usual approval)."""
+    draft, comment = _no_reply_item(session=session, draft_id=draft_id)
+    text = (draft.drafted_text or "").strip()
+    if not text:
+        raise InvalidTransition(
+            "No thank-you is offered for this comment.",
+            details={"draft_id": draft.id, "status": draft.status},
+        )
+    _transition(
+        session=session,
+        draft=draft,
+        expected_version=None,
+        from_status=NO_REPLY,
+        values={"status": "superseded", "decided_at": utcnow(), "decided_by": actor},
+    )
+    new = Draft(
+        comment_id=comment.id,  # type: ignore[arg-type]
+        action="reply",
+        text=text,
+        drafted_text=text,
+        tone=draft.tone,
+        priority=priority(prediction_of(comment)),
+        template_id="thanks.short",
+        model_version=draft.model_version,
+        generator=draft.generator,
+    )
+    session.add(new)
+    session.flush()
+    DRAFTS_CREATED.labels(action="reply").inc()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="draft.created",
+        comment_id=comment.id,
+        draft_id=new.id,
+        account=comment.account,
+        details={"action": "reply", "tone": new.tone, "from_no_reply": draft.id},
+    )
+    events.emit(session=session, event="draft.created", data=draft_event(new, comment))
+    session.commit()
+    session.refresh(new)
+    return new, comment
 
 
 def draft_event(draft: Draft, comment: Comment) -> dict[str, Any]:
@@ -330,8 +444,10 @@ def approve(
     """
     max_chars = settings.max_text_chars
     draft, comment = get(session=session, draft_id=draft_id)
-    if draft.status != "pending":
-        raise InvalidTransition(details={"draft_id": draft.id, "status": draft.status})
+    if draft.status != "pending" or draft.action not in ("reply", "hide"):
+        raise InvalidTransition(
+            details={"draft_id": draft.id, "status": draft.status, "action": draft.action}
+        )
     final_text = draft.text
     edited = False
     if text is not None and draft.action == "reply":
@@ -494,7 +610,7 @@ def withdraw_open(
     comment: Comment,
     actor: str,
     reason: str,
-    statuses: tuple[str, ...] = ("pending", "ready_to_post"),
+    statuses: tuple[str, ...] = ("pending", "ready_to_post", NO_REPLY),
     to: str = "withdrawn",
 ) -> list[Draft]:
     """Take the comment's open drafts out of the queue (flushes only); returns them."""
@@ -620,7 +736,7 @@ def regenerate(
     )
     session.commit()
     DRAFTS_DECIDED.labels(decision="regenerated").inc()
-    if new is None:
+    if new is None or new.action == NO_REPLY:
         raise DraftDeclined()
     return new, comment
 
@@ -632,7 +748,7 @@ def redraft_pending(
     new labels, in the same tone (flushes only). None when nothing was pending."""
     pending = session.exec(
         select(Draft)
-        .where(col(Draft.comment_id) == comment.id, col(Draft.status) == "pending")
+        .where(col(Draft.comment_id) == comment.id, col(Draft.status).in_(("pending", NO_REPLY)))
         .order_by(col(Draft.id).desc())
     ).first()
     if pending is None:
@@ -641,6 +757,7 @@ def redraft_pending(
         session=session,
         draft=pending,
         expected_version=None,
+        from_status=pending.status,
         values={"status": "superseded", "decided_at": utcnow(), "decided_by": actor},
     )
     new = create_draft(

@@ -168,6 +168,8 @@ def publish_reply(session: Session, payload: dict[str, Any], ctx: JobContext) ->
 def hide_comment(session: Session, payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """Job: hide a spam comment on the platform (once; hiding again is harmless)."""
     draft, comment = _load(session, payload)
+    if draft.action != "hide":  # a reply or a no_reply item never hides the comment
+        raise PermanentJobError(f"draft {draft.id} is a {draft.action} draft, not hide")
     done = _ready(draft, comment)
     if done is not None:
         return done

@@ -46,7 +46,25 @@ STATUS_LABELS = {
     "failed": "Gagal dikirim",
     "ready_to_post": "Siap dikirim",
     "withdrawn": "Ditarik",
+    "no_reply": "Tidak perlu dibalas",
+    "dismissed": "Ditutup",
 }
+# Why a comment needs no reply (`drafts.service.no_reply_reason`), in plain words.
+NO_REPLY_REASONS = {
+    "chatter": "obrolan antarpengguna",
+    "grief": "ucapan duka",
+    "election": "topik politik atau pemilu",
+    "abuse": "kasar, tidak dibalas",
+    "nothing_to_answer": "tidak ada yang perlu dijawab",
+    "praise": "pujian",
+}
+
+
+def no_reply_reason(code: str) -> str:
+    """The reason of a no_reply item in Indonesian; a generic line for unknown codes."""
+    return NO_REPLY_REASONS.get(code, "tidak ada yang perlu dijawab")
+
+
 AUDIT_LABELS = {
     "comment.ingested": "Komentar masuk",
     "comment.classified": "Diklasifikasi",
@@ -54,7 +72,8 @@ AUDIT_LABELS = {
     "draft.approved": "Draf disetujui",
     "draft.rejected": "Draf ditolak",
     "draft.regenerated": "Draf dibuat ulang",
-    "draft.skipped": "Tidak dibuatkan draf",
+    "draft.skipped": "Tidak perlu dibalas",
+    "draft.dismissed": "Ditutup tanpa balasan",
     "draft.posted": "Balasan terkirim",
     "draft.failed": "Gagal mengirim",
     "labels.corrected": "Label dikoreksi",

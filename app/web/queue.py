@@ -23,7 +23,12 @@ router = APIRouter(include_in_schema=False)
 
 
 # The queue's tabs: which draft status each shows.
-VIEWS = {"pending": "pending", "ready": "ready_to_post", "failed": "failed"}
+VIEWS = {
+    "pending": "pending",
+    "ready": "ready_to_post",
+    "failed": "failed",
+    "noreply": drafts_service.NO_REPLY,
+}
 
 
 @router.get("/queue", response_class=HTMLResponse)
@@ -43,7 +48,8 @@ def queue(
     who: str | None = None,
     cursor: str | None = None,
 ) -> Response:
-    """Drafts of one tab (waiting, ready to post by hand, failed), most urgent first."""
+    """Drafts of one tab (waiting, ready to post by hand, failed, needing no reply), most
+    urgent first."""
     accounts = analytics.accounts(session=session)
     view = view if view in VIEWS else "pending"
     who = choice(who, ("mine", "unassigned"))
@@ -70,6 +76,9 @@ def queue(
             "draft": d,
             "comment": c,
             "corrected": corrected.get(c.id or 0, {}),
+            "no_reply_reason": fmt.no_reply_reason(drafts_service.no_reply_reason(d))
+            if d.action == drafts_service.NO_REPLY
+            else None,
             "sla": fmt.sla_clock(
                 c.created_at, now=now, deadline_hours=settings.sla_first_response_hours
             ),
@@ -322,6 +331,42 @@ def regenerate(
         flash(request, "error", friendly(exc, decider(session, exc, draft_id)))
         return back(next)
     flash(request, "ok", f"Draf baru dibuat dengan nada {fmt.TONE_LABELS[tone].lower()}.")
+    return back(next)
+
+
+@router.post("/queue/{draft_id}/dismiss", dependencies=[Csrf])
+def dismiss(
+    request: Request,
+    draft_id: IdPath,
+    user: WebUser,
+    session: SessionDep,
+    next: Annotated[str, Form()] = "/queue?view=noreply",
+) -> Response:
+    """ "Tutup": a comment that needs no reply leaves the tab; nothing is posted or hidden."""
+    try:
+        drafts_service.dismiss(session=session, draft_id=draft_id, actor=user.actor)
+    except AppError as exc:
+        flash(request, "error", friendly(exc, decider(session, exc, draft_id)))
+        return back(next)
+    flash(request, "ok", "Ditutup. Komentar ini tidak dibalas.")
+    return back(next)
+
+
+@router.post("/queue/{draft_id}/thanks", dependencies=[Csrf])
+def thanks(
+    request: Request,
+    draft_id: IdPath,
+    user: WebUser,
+    session: SessionDep,
+    next: Annotated[str, Form()] = "/queue?view=noreply",
+) -> Response:
+    """ "Balas terima kasih": the offered thank-you becomes a reply draft in Menunggu."""
+    try:
+        drafts_service.reply_with_thanks(session=session, draft_id=draft_id, actor=user.actor)
+    except AppError as exc:
+        flash(request, "error", friendly(exc, decider(session, exc, draft_id)))
+        return back(next)
+    flash(request, "ok", "Draf ucapan terima kasih dibuat dan menunggu persetujuan di Menunggu.")
     return back(next)
 
 

@@ -213,3 +213,60 @@ def test_repeated_failed_logins_are_throttled(client, engine):
     r = client.post("/login", data={"username": "BUDI ", "password": PASSWORD, "csrf_token": token})
     assert r.status_code == 429
     assert "Terlalu banyak percobaan" in r.text
+
+
+def test_no_reply_tab_dismiss_and_thank_you(client, engine, make_key, settings):
+    from app.drafting.drafter import load_drafter
+    from app.drafts import service as drafts_service
+    from app.tables import AuditEvent, Comment
+
+    headers = make_key("integration")
+    chat = client.post(
+        "/api/v1/comments",
+        json={
+            "platform": "web",
+            "external_id": "c1",
+            "text": "@dewi.kusuma itu loh yang aku bilang kemarin 😂",
+        },
+        headers=headers,
+    ).json()
+    praise = client.post(
+        "/api/v1/comments",
+        json={"platform": "web", "external_id": "p1", "text": "mantap min, cepat banget"},
+        headers=headers,
+    ).json()
+    with Session(engine) as s:  # the classifier's action for praise: no_reply
+        comment = s.get(Comment, praise["id"])
+        assert comment is not None
+        s.get(Draft, praise["draft"]["id"]).status = "superseded"  # type: ignore[union-attr]
+        comment.extra = {"classifier": {"action": "no_reply"}}
+        comment.intent = "apresiasi"
+        thanks = drafts_service.create_draft(
+            session=s, comment=comment, drafter=load_drafter(settings), settings=settings
+        )
+        s.commit()
+        assert thanks is not None and thanks.drafted_text
+        thanks_id, offered = thanks.id, thanks.drafted_text
+        chat_id = s.exec(select(Draft.id).where(Draft.comment_id == chat["id"])).one()
+    _user(engine)
+    token = _login(client)
+    page = client.get("/queue?view=noreply").text
+    assert 'data-testid="tab-noreply"' in page and "Tidak perlu dibalas" in page
+    assert "Tidak perlu dibalas: obrolan antarpengguna." in page
+    assert page.count('data-testid="dismiss"') == 2 and 'accesskey="t"' in page
+    assert page.count('data-testid="reply-thanks"') == 1
+    assert "yang aku bilang kemarin" not in client.get("/queue").text  # not in Menunggu
+    # Approving a no_reply item through the web is refused; nothing is hidden.
+    client.post(f"/queue/{chat_id}/approve", data={"csrf_token": token})
+    r = client.post(f"/queue/{chat_id}/dismiss", data={"csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    page = client.get("/queue?view=noreply").text
+    assert "Ditutup. Komentar ini tidak dibalas." in page and "yang aku bilang kemarin" not in page
+    r = client.post(f"/queue/{thanks_id}/thanks", data={"csrf_token": token})
+    assert r.status_code == 200 and "Draf ucapan terima kasih dibuat" in r.text
+    assert offered in client.get("/queue").text
+    with Session(engine) as s:
+        assert s.get(Draft, chat_id).status == "dismissed"  # type: ignore[union-attr]
+        dismissed = s.exec(select(AuditEvent).where(AuditEvent.action == "draft.dismissed")).one()
+        assert dismissed.actor.endswith("budi") and dismissed.draft_id == chat_id
+        assert s.get(Comment, chat["id"]).hidden_at is None  # type: ignore[union-attr]
