@@ -110,21 +110,27 @@ class RegenerateBody(BaseModel):
     version: int | None = None
 
 
+def _no_reply_reason(draft: Any) -> str | None:
+    if draft.action != "no_reply":
+        return None
+    # Late: the service imports the drafting engine; schemas stay light.
+    from app.drafts.service import no_reply_reason
+
+    return no_reply_reason(draft)
+
+
 def draft_public(draft: Any) -> DraftPublic:
     out = DraftPublic.model_validate(draft, from_attributes=True)
-    if draft.action == "no_reply":
-        # Late: the service imports the drafting engine; schemas stay light.
-        from app.drafts.service import no_reply_reason
-
-        out.no_reply_reason = no_reply_reason(draft)
+    out.no_reply_reason = _no_reply_reason(draft)
     return out
 
 
-_DRAFT_FIELDS = tuple(DraftPublic.model_fields)
+_DRAFT_FIELDS = tuple(f for f in DraftPublic.model_fields if f != "no_reply_reason")
 
 
 def queue_item(draft: Any, comment: Any) -> QueueItem:
     # One validation from the ORM attributes (not a DraftPublic dumped and validated again).
     data = {name: getattr(draft, name) for name in _DRAFT_FIELDS}
+    data["no_reply_reason"] = _no_reply_reason(draft)
     data["comment"] = comment
     return QueueItem.model_validate(data, from_attributes=True)

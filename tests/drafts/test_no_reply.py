@@ -31,7 +31,7 @@ def _praise_no_reply(engine, settings, client, headers) -> int:
             s.add(d)
         extra = dict(comment.extra or {})
         extra["classifier"] = {**(extra.get("classifier") or {}), "action": "no_reply"}
-        comment.extra, comment.intent = extra, "apresiasi"
+        comment.extra, comment.intent, comment.action = extra, "apresiasi", "no_reply"
         s.add(comment)
         item = drafts_service.create_draft(
             session=s, comment=comment, drafter=load_drafter(settings), settings=settings

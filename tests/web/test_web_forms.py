@@ -240,7 +240,7 @@ def test_no_reply_tab_dismiss_and_thank_you(client, engine, make_key, settings):
         assert comment is not None
         s.get(Draft, praise["draft"]["id"]).status = "superseded"  # type: ignore[union-attr]
         comment.extra = {"classifier": {"action": "no_reply"}}
-        comment.intent = "apresiasi"
+        comment.intent, comment.action = "apresiasi", "no_reply"
         thanks = drafts_service.create_draft(
             session=s, comment=comment, drafter=load_drafter(settings), settings=settings
         )
