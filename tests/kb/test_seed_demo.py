@@ -28,9 +28,12 @@ def test_seed_demo_fills_the_queue_once(engine, monkeypatch, capsys) -> None:
         kb = s.exec(select(KbEntry)).all()
     assert len(comments) >= 8 and {c.account for c in comments} == {"demo-disdukcapil"}
     assert len(kb) >= 10
-    # every comment but chatter (action no_reply) gets a draft
-    assert len(drafts) == len([c for c in comments if c.action != "no_reply"]) >= 8
-    assert {d.status for d in drafts} == {"pending"}
+    # every comment gets one queue item: a draft to review, or "tidak perlu dibalas" for chatter
+    assert len(drafts) == len(comments)
+    chatter = {c.id for c in comments if c.action == "no_reply"}
+    assert {d.comment_id for d in drafts if d.action == "no_reply"} == chatter
+    assert {d.status for d in drafts if d.action != "no_reply"} == {"pending"}
+    assert len([d for d in drafts if d.action != "no_reply"]) >= 8
     replies = [d for d in drafts if d.action == "reply"]
     assert any(d.kb_entry_id is not None for d in replies)  # questions answered from the KB
     assert any(d.action == "hide" for d in drafts)  # the gambling spam gets a hide suggestion
