@@ -12,6 +12,7 @@ from app import events
 from app.audit import service as audit
 from app.config import Settings
 from app.drafting.drafter import Drafter
+from app.drafts import context as draft_context
 from app.drafts.service import create_draft
 from app.nlp.classifier import Classifier, Prediction, classify
 from app.outbox import service as outbox
@@ -51,6 +52,8 @@ def process(
     if not todo:
         return
     predictions = classify(classifier, [c.text for c in todo])
+    batch = draft_context.BatchContext(session=session, knowledge_dir=settings.knowledge_dir)
+    batch.count_drafts([c.id for c in todo if c.id is not None])
     for comment, prediction in zip(todo, predictions, strict=True):
         apply_prediction(comment, prediction, classifier.model_version)
         session.add(comment)
@@ -81,8 +84,12 @@ def process(
                 "model_version": classifier.model_version,
             },
         )
-        create_draft(session=session, comment=comment, drafter=drafter, settings=settings)
-        outbox.mark_done_if_pending(session=session, dedupe_key=process_key(comment.id))  # type: ignore[arg-type]
+        create_draft(
+            session=session, comment=comment, drafter=drafter, settings=settings, batch=batch
+        )
+    outbox.mark_done_if_pending(
+        session=session, dedupe_keys=[process_key(c.id) for c in todo if c.id is not None]
+    )
     session.commit()
 
 

@@ -1,6 +1,7 @@
 """The drafter's inputs, assembled from the database (and the account's KB file).
 
-The drafting engine never reads tables; this module does, once per draft: the account profile,
+The drafting engine never reads tables; this module does, once per draft (or once per batch of
+comments, `BatchContext`): the account profile,
 its KB entries, approved replies of the same account, intent and tone, how many drafts the
 comment already had (a regenerate picks other variants) and the account's latest draft texts
 (the writer avoids repeating them). Accounts without settings or entries in the database fall
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -99,19 +101,17 @@ def kb_items(*, session: Session | None, account: str, knowledge_dir: Path | Non
     return items
 
 
-def approved_replies(
-    *, session: Session, account: str, intent: str, tone: str, exclude_comment_id: int | None
-) -> list[ApprovedReply]:
-    """Replies reviewers approved for comments of the same account, intent and tone."""
-    # Only the five columns the drafter reads: this runs for every comment drafted, and whole
-    # ORM rows (JSON columns included) for up to APPROVED_LIMIT drafts were most of its cost.
-    stmt = (
+def _approved_stmt(*, account: str, intent: str, tone: str) -> Any:
+    # Only the columns the drafter reads: this runs for every batch drafted, and whole ORM rows
+    # (JSON columns included) for up to APPROVED_LIMIT drafts were most of its cost.
+    return (
         sa.select(
             col(Draft.id),
             col(Draft.text),
             col(Draft.drafted_text),
             col(Comment.text),
             col(Comment.author),
+            col(Comment.id),
         )
         .join(Comment, col(Comment.id) == col(Draft.comment_id))
         .where(
@@ -123,10 +123,10 @@ def approved_replies(
             col(Draft.text).is_not(None),
         )
         .order_by(col(Draft.decided_at).desc(), col(Draft.id).desc())
-        .limit(APPROVED_LIMIT)
     )
-    if exclude_comment_id is not None:
-        stmt = stmt.where(col(Comment.id) != exclude_comment_id)
+
+
+def _approved(rows: Sequence[Any], exclude_comment_id: int | None) -> list[ApprovedReply]:
     return [
         ApprovedReply(
             draft_id=int(draft_id or 0),
@@ -135,8 +135,102 @@ def approved_replies(
             author=author,
             edited=(text or "") != (drafted or ""),
         )
-        for draft_id, text, drafted, comment_text, author in session.execute(stmt).all()
-    ]
+        for draft_id, text, drafted, comment_text, author, comment_id in rows
+        if exclude_comment_id is None or comment_id != exclude_comment_id
+    ][:APPROVED_LIMIT]
+
+
+def approved_replies(
+    *, session: Session, account: str, intent: str, tone: str, exclude_comment_id: int | None
+) -> list[ApprovedReply]:
+    """Replies reviewers approved for comments of the same account, intent and tone."""
+    stmt = _approved_stmt(account=account, intent=intent, tone=tone)
+    if exclude_comment_id is not None:
+        stmt = stmt.where(col(Comment.id) != exclude_comment_id)
+    return _approved(session.execute(stmt.limit(APPROVED_LIMIT)).all(), None)
+
+
+def recent_texts(*, session: Session, account: str) -> list[str]:
+    """The account's latest drafted texts, newest first."""
+    rows = session.exec(
+        select(Draft.drafted_text)
+        .join(Comment, col(Comment.id) == col(Draft.comment_id))
+        .where(col(Comment.account) == account, col(Draft.drafted_text).is_not(None))
+        .order_by(col(Draft.id).desc())
+        .limit(RECENT_LIMIT)
+    ).all()
+    return [str(t) for t in rows if t]
+
+
+class BatchContext:
+    """Drafting inputs shared by the comments of one processing batch.
+
+    Read once per batch instead of once per comment: the profile, KB and latest draft texts
+    per account, the approved replies per (account, intent, tone), and the draft counts of
+    the batch's comments. Drafts written in the batch join the account's latest texts, so the
+    writer avoids repeating them within the batch as well. Lives for one transaction.
+    """
+
+    def __init__(self, *, session: Session, knowledge_dir: Path | None) -> None:
+        self._session = session
+        self._knowledge_dir = knowledge_dir
+        self._profiles: dict[str, AccountProfile] = {}
+        self._kb: dict[str, tuple[KbItem, ...]] = {}
+        self._recent: dict[str, list[str]] = {}
+        self._approved: dict[tuple[str, str, str], list[Any]] = {}
+        self._counts: dict[int, int] = {}
+
+    def count_drafts(self, comment_ids: Sequence[int]) -> None:
+        """Count the existing drafts of these comments in one query."""
+        ids = [i for i in comment_ids if i not in self._counts]
+        if not ids:
+            return
+        self._counts.update(dict.fromkeys(ids, 0))
+        rows = self._session.execute(
+            sa.select(col(Draft.comment_id), func.count())
+            .where(col(Draft.comment_id).in_(ids))
+            .group_by(col(Draft.comment_id))
+        ).all()
+        self._counts.update({int(cid): int(n) for cid, n in rows})
+
+    def profile(self, account: str) -> AccountProfile:
+        if account not in self._profiles:
+            self._profiles[account] = profile_of(
+                session=self._session, name=account, knowledge_dir=self._knowledge_dir
+            )
+        return self._profiles[account]
+
+    def context(
+        self, *, account: str, intent: str, tone: str, comment_id: int | None
+    ) -> DraftContext:
+        if account not in self._kb:
+            self._kb[account] = tuple(
+                kb_items(session=self._session, account=account, knowledge_dir=self._knowledge_dir)
+            )
+            self._recent[account] = recent_texts(session=self._session, account=account)
+        key = (account, intent, tone)
+        if key not in self._approved:
+            # One row more per comment of the batch, so excluding its own still leaves the limit.
+            stmt = _approved_stmt(account=account, intent=intent, tone=tone)
+            self._approved[key] = list(self._session.execute(stmt.limit(APPROVED_LIMIT + 1)).all())
+        if comment_id is not None and comment_id not in self._counts:
+            self.count_drafts([comment_id])
+        return DraftContext(
+            profile=self.profile(account),
+            kb=self._kb[account],
+            approved=tuple(_approved(self._approved[key], comment_id)),
+            drafts_for_comment=self._counts.get(comment_id, 0) if comment_id is not None else 0,
+            recent_texts=tuple(self._recent[account]),
+        )
+
+    def drafted(self, *, account: str, comment_id: int | None, text: str | None) -> None:
+        """Note a draft written in this batch."""
+        if comment_id is not None:
+            self._counts[comment_id] = self._counts.get(comment_id, 0) + 1
+        if text and account in self._recent:
+            recent = self._recent[account]
+            recent.insert(0, text)
+            del recent[RECENT_LIMIT:]
 
 
 def build(
@@ -171,17 +265,11 @@ def build(
             ).one()
             or 0
         )
-    recent = session.exec(
-        select(Draft.drafted_text)
-        .join(Comment, col(Comment.id) == col(Draft.comment_id))
-        .where(col(Comment.account) == account, col(Draft.drafted_text).is_not(None))
-        .order_by(col(Draft.id).desc())
-        .limit(RECENT_LIMIT)
-    ).all()
+    recent = recent_texts(session=session, account=account)
     return DraftContext(
         profile=profile,
         kb=tuple(kb),
         approved=tuple(approved),
         drafts_for_comment=count,
-        recent_texts=tuple(str(t) for t in recent if t),
+        recent_texts=tuple(recent),
     )

@@ -65,27 +65,24 @@ def create_draft(
     settings: Settings,
     tone: str | None = None,
     actor: str = "system",
+    batch: draft_context.BatchContext | None = None,
 ) -> Draft | None:
     """Draft an action for a classified comment and queue it for review (flushes only).
 
-    The drafter's inputs come from `drafts.context` (account, KB, approved replies, counters).
+    The drafter's inputs come from `drafts.context` (account, KB, approved replies, counters);
+    pass one `batch` for all the comments of a transaction to read them once.
     A ``no_reply`` result is stored as a draft with action and status ``no_reply`` (the queue's
     "Tidak perlu dibalas" tab): it can only be dismissed, or, for praise, turned into a reply
     draft from the offered thank-you; it never reaches approve / publish / hide.
     """
-    profile = draft_context.profile_of(
-        session=session, name=comment.account, knowledge_dir=settings.knowledge_dir
+    batch = batch or draft_context.BatchContext(
+        session=session, knowledge_dir=settings.knowledge_dir
     )
+    profile = batch.profile(comment.account)
     tone = tone or str(profile.preferences.get("default_tone") or "") or settings.default_tone
     prediction = prediction_of(comment)
-    context = draft_context.build(
-        session=session,
-        account=comment.account,
-        knowledge_dir=settings.knowledge_dir,
-        intent=prediction.intent,
-        tone=tone,
-        comment_id=comment.id,
-        profile=profile,
+    context = batch.context(
+        account=comment.account, intent=prediction.intent, tone=tone, comment_id=comment.id
     )
     result: DraftResult = drafter.draft(
         DraftRequest(
@@ -98,6 +95,7 @@ def create_draft(
         ),
         context,
     )
+    batch.drafted(account=comment.account, comment_id=comment.id, text=result.text)
     if result.action not in ("reply", "hide"):
         return _store_no_reply(
             session=session, comment=comment, result=result, tone=tone, actor=actor

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -222,11 +222,13 @@ def unpark(*, session: Session, job_ids: list[int]) -> int:
     return int(result.rowcount or 0)
 
 
-def mark_done_if_pending(*, session: Session, dedupe_key: str) -> None:
-    """Close a safety-net job whose work was done inline."""
+def mark_done_if_pending(*, session: Session, dedupe_keys: Sequence[str]) -> None:
+    """Close the safety-net jobs whose work was done inline (one statement)."""
+    if not dedupe_keys:
+        return
     session.exec(
         update(Job)
-        .where(col(Job.dedupe_key) == dedupe_key)
+        .where(col(Job.dedupe_key).in_(list(dedupe_keys)))
         .where(col(Job.status) == "pending")
         .values(status="done", updated_at=utcnow())
     )

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlmodel import Session, func, select
 
-from app.tables import AuditEvent, Comment, Draft, Job, utcnow
+from app.tables import AuditEvent, Comment, Draft, Job, WebhookSubscription, utcnow
 from tests.integrations.conftest import (
     APP_SECRET,
     IG_ID,
@@ -154,6 +154,13 @@ def test_own_comments_skipped_and_facebook_edit_remove(iclient, engine):
 
 def test_approval_posts_exactly_once(iclient, engine, graph, make_key, make_worker, isettings):
     reviewer = make_key("reviewer")
+    with Session(engine) as s:  # someone listens to reply.posted, so the event is queued
+        s.add(
+            WebhookSubscription(
+                url="https://hooks.example/x", secret="s" * 20, events=["reply.posted"]
+            )
+        )
+        s.commit()
     _post_ig(iclient, "ig-200", "Bagaimana cara daftar BPJS?")
     w1, w2 = make_worker(isettings), make_worker(isettings)
     w1.drain()

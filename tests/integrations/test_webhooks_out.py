@@ -112,3 +112,29 @@ def test_delivery_gives_up_after_max_attempts(iclient, engine, receiver, iworker
         f"/api/v1/webhooks/{sub['id']}/deliveries?status=delivered", headers=admin
     ).json()
     assert [d["event"] for d in log["items"]] == ["ping"]
+
+
+def test_events_nobody_receives_queue_no_job(iclient, engine, receiver, make_key):
+    """No subscription listens to draft.created: only the subscribed event gets a dispatch job."""
+    admin = make_key("admin")
+    r = iclient.post(
+        "/api/v1/comments",
+        json={"platform": "web", "external_id": "w-none", "text": "jalan rusak, tolong"},
+        headers=make_key("integration"),
+    )
+    assert r.status_code == 201
+    with Session(engine) as s:
+        assert list(s.exec(select(Job).where(Job.kind == "event.dispatch"))) == []
+
+    _subscribe(iclient, admin, receiver.url + "/hook", ["comment.classified"])
+    r = iclient.post(
+        "/api/v1/comments",
+        json={"platform": "web", "external_id": "w-sub", "text": "lampu jalan mati, tolong"},
+        headers=make_key("integration"),
+    )
+    assert r.status_code == 201
+    with Session(engine) as s:
+        events = [
+            j.payload["event"] for j in s.exec(select(Job).where(Job.kind == "event.dispatch"))
+        ]
+    assert events == ["comment.classified"]
