@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     max_concurrent_requests: int = Field(default=16, ge=1, le=512)
     max_waiting_requests: int = Field(default=64, ge=0)
     request_wait_seconds: float = Field(default=0.5, gt=0)
-    db_pool_reserve: int = Field(default=4, ge=2)  # worker, /readyz, streamed exports
+    db_pool_reserve: int = Field(default=5, ge=2)  # worker, processing, /readyz, exports
     db_pool_timeout_seconds: float = Field(default=2.0, gt=0)
     sqlite_busy_timeout_seconds: float = Field(default=5.0, gt=0)
     retry_after_seconds: int = Field(default=1, ge=1)
@@ -53,6 +53,14 @@ class Settings(BaseSettings):
     inference_max_batch_texts: int = Field(default=32, ge=1)
     inference_max_wait_ms: float = Field(default=2.0, ge=0)
     inference_max_queue_texts: int = Field(default=1024, ge=1)
+    # Micro-batched processing of API ingests (app/comments/pipeline.py): concurrent requests'
+    # comments are classified, drafted and committed together; a request waits at most
+    # processing_wait_seconds, then its comment's safety-net job finishes the work.
+    processing_batching: bool = True
+    processing_max_batch: int = Field(default=32, ge=1)
+    processing_max_wait_ms: float = Field(default=3.0, ge=0)
+    processing_max_queue: int = Field(default=256, ge=1)
+    processing_wait_seconds: float = Field(default=10.0, gt=0)
 
     # Worker (durable job table on the same database)
     worker_in_process: bool = True

@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BeforeValidator
 from sqlmodel import Session
 
+from app.comments.pipeline import ProcessingBatcher
 from app.config import Settings
 from app.drafting.drafter import Drafter
 from app.errors import Forbidden, ModelNotReady, NotAuthenticated
@@ -72,7 +73,15 @@ def get_clock() -> Callable[[], datetime]:
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_processing(request: Request) -> ProcessingBatcher | None:
+    """The micro-batched processing of API ingests (None: process in the request)."""
+    return getattr(request.app.state, "processing", None)
+
+
 ClassifierDep = Annotated[Classifier, Depends(get_classifier)]
+ProcessingDep = Annotated[ProcessingBatcher | None, Depends(get_processing)]
 DrafterDep = Annotated[Drafter, Depends(get_drafter)]
 ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
 

@@ -44,7 +44,8 @@ def _subscribed(session: Session) -> frozenset[str]:
 
 @sa_event.listens_for(OrmSession, "after_transaction_end")
 def _forget_subscribed(session: OrmSession, transaction: SessionTransaction) -> None:
-    session.info.pop(_SUBSCRIBED, None)
+    if transaction.parent is None:  # the outermost transaction, not a flush's subtransaction
+        session.info.pop(_SUBSCRIBED, None)
 
 
 def emit(*, session: Session, event: str, data: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
 from app.api import include_routers
+from app.comments.pipeline import ProcessingBatcher
 from app.config import Settings, get_settings
 from app.db import engine_from_settings
 from app.drafting.drafter import Drafter, load_drafter
@@ -157,6 +158,18 @@ def create_app(
         ).start()
         app.state.classifier = batcher
         app.state.drafter = drafter or load_drafter(settings)
+        processing = None
+        if settings.processing_batching:
+            processing = ProcessingBatcher(
+                engine=app.state.engine,
+                classifier=app.state.classifier,
+                drafter=app.state.drafter,
+                settings=settings,
+                max_batch=settings.processing_max_batch,
+                max_wait_ms=settings.processing_max_wait_ms,
+                max_queue=settings.processing_max_queue,
+            ).start()
+        app.state.processing = processing
         log.info("app.ready model=%s", app.state.classifier.model_version)
         _warn_graph_versions(app.state.engine, settings)
         worker = None
@@ -181,6 +194,8 @@ def create_app(
         finally:
             if worker is not None:
                 worker.stop()
+            if processing is not None:
+                processing.stop()
             batcher.stop()
             http.close()
             if engine is None:

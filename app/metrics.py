@@ -19,6 +19,11 @@ DRAFTS_DECIDED = Counter("tanggap_drafts_decided_total", "Review decisions", ["d
 REQUESTS_IN_FLIGHT = Gauge("tanggap_requests_in_flight", "Admitted requests running now")
 REQUESTS_SHED = Counter("tanggap_requests_shed_total", "Requests answered 503 by admission")
 INFERENCE_QUEUE = Gauge("tanggap_inference_queue_texts", "Texts waiting for the classifier")
+PROCESSING_BATCH = Histogram(
+    "tanggap_processing_batch_comments",
+    "Comments classified and drafted in one shared transaction",
+    buckets=(1, 2, 4, 8, 16, 32, 64),
+)
 INFERENCE_BATCH = Histogram(
     "tanggap_inference_batch_texts",
     "Texts per classifier batch",

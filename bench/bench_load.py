@@ -5,12 +5,16 @@ empty database on 127.0.0.1), creates a key and sends requests from N asyncio + 
 keep-alive connection each, for a fixed number of seconds per scenario:
 
 - ``ingest``: ``POST /api/v1/comments`` (stored, classified and drafted inline)
+- ``batch``: ``POST /api/v1/comments/batch`` with ``--batch-items`` comments (the same work)
 - ``queue``: ``GET /api/v1/drafts?status=pending`` (the moderation queue read)
 - ``webhook``: a signed Meta webhook delivery with one new comment (stored, processed later)
 - ``classify``: ``POST /api/v1/classify`` (batch-1 latency with ``--clients 1``)
 
 Each scenario reports requests by status, timeouts, latency percentiles, how many non-2xx answers
 lacked ``Retry-After``, and how long ``/readyz`` took right after the load. Only 127.0.0.1 is used.
+It also reports the CPU seconds the server process used during the scenario (all its threads,
+from /proc) and per successful comment: on a machine the load generator and other jobs share,
+that cost is a better guide to capacity than throughput, which they take cores from.
 
     .venv/bin/python bench/bench_load.py --clients 200 --seconds 60 --scenarios ingest,queue,webhook
     .venv/bin/python bench/bench_load.py --url http://127.0.0.1:8000 --key KEY  # a running server
@@ -61,6 +65,9 @@ class Result:
     missing_retry_after: int = 0
     readyz_seconds: float | None = None
     readyz_status: str = ""
+    comments_per_request: int = 1
+    server_cpu_s: float | None = None
+    client_cpu_s: float | None = None
 
     def percentile(self, q: float) -> float:
         if not self.latencies:
@@ -76,6 +83,12 @@ class Result:
             "seconds": self.seconds,
             "requests": sum(self.statuses.values()),
             "ok_per_second": round(ok / self.seconds, 1),
+            "comments_per_second": round(ok * self.comments_per_request / self.seconds, 1),
+            "server_cpu_s": None if self.server_cpu_s is None else round(self.server_cpu_s, 1),
+            "server_cpu_ms_per_comment": None
+            if self.server_cpu_s is None or not ok
+            else round(1000 * self.server_cpu_s / (ok * self.comments_per_request), 2),
+            "client_cpu_s": None if self.client_cpu_s is None else round(self.client_cpu_s, 1),
             "statuses": dict(sorted(self.statuses.items())),
             "p50_ms": round(self.percentile(0.50), 1),
             "p99_ms": round(self.percentile(0.99), 1),
@@ -120,6 +133,7 @@ async def _client(
     stop_at: float,
     counter: itertools.count[int],
     result: Result,
+    batch_items: int = 10,
 ) -> None:
     headers = {"Authorization": f"Bearer {key}"}
     async with httpx.AsyncClient(
@@ -140,6 +154,21 @@ async def _client(
                             "external_id": f"bench-{uuid.uuid4().hex}",
                             "text": SAMPLES[n % len(SAMPLES)],
                             "author": f"warga{n}",
+                        },
+                    )
+                elif scenario == "batch":
+                    response = await client.post(
+                        "/api/v1/comments/batch",
+                        json={
+                            "items": [
+                                {
+                                    "platform": "web",
+                                    "external_id": f"bench-{uuid.uuid4().hex}",
+                                    "text": SAMPLES[(n + i) % len(SAMPLES)],
+                                    "author": f"warga{n}",
+                                }
+                                for i in range(batch_items)
+                            ]
                         },
                     )
                 elif scenario == "classify":
@@ -188,13 +217,46 @@ async def _readyz(base: str, result: Result) -> None:
     result.readyz_seconds = time.perf_counter() - start
 
 
-async def run_scenario(scenario: str, base: str, key: str, clients: int, seconds: float) -> Result:
-    result = Result(scenario=scenario, clients=clients, seconds=seconds)
+def _cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU seconds of a process and its threads (Linux /proc)."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run_scenario(
+    scenario: str,
+    base: str,
+    key: str,
+    clients: int,
+    seconds: float,
+    *,
+    server_pid: int | None = None,
+    batch_items: int = 10,
+) -> Result:
+    result = Result(
+        scenario=scenario,
+        clients=clients,
+        seconds=seconds,
+        comments_per_request=batch_items if scenario == "batch" else 1,
+    )
     stop_at = time.monotonic() + seconds
     counter = itertools.count()
+    cpu0, own0 = _cpu_seconds(server_pid), time.process_time()
     await asyncio.gather(
-        *(_client(scenario, base, key, stop_at, counter, result) for _ in range(clients))
+        *(
+            _client(scenario, base, key, stop_at, counter, result, batch_items)
+            for _ in range(clients)
+        )
     )
+    cpu1 = _cpu_seconds(server_pid)
+    result.client_cpu_s = time.process_time() - own0
+    if cpu0 is not None and cpu1 is not None:
+        result.server_cpu_s = cpu1 - cpu0
     await _readyz(base, result)
     return result
 
@@ -260,12 +322,13 @@ def main() -> int:
     parser.add_argument("--url", default=None, help="an already running server (loopback only)")
     parser.add_argument("--key", default=None, help="reviewer key for --url")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--batch-items", type=int, default=10, help="comments per batch request")
     args = parser.parse_args()
     if args.clients > 500 or args.seconds > 120:
         raise SystemExit("bounded: at most 500 clients and 120 s per scenario")
     scenarios = [s for s in args.scenarios.split(",") if s]
     for s in scenarios:
-        if s not in ("ingest", "queue", "webhook", "classify"):
+        if s not in ("ingest", "batch", "queue", "webhook", "classify"):
             raise SystemExit(f"unknown scenario {s}")
 
     server = None
@@ -279,7 +342,17 @@ def main() -> int:
     results = []
     try:
         for scenario in scenarios:
-            result = asyncio.run(run_scenario(scenario, base, key, args.clients, args.seconds))
+            result = asyncio.run(
+                run_scenario(
+                    scenario,
+                    base,
+                    key,
+                    args.clients,
+                    args.seconds,
+                    server_pid=server.pid if server is not None else None,
+                    batch_items=args.batch_items,
+                )
+            )
             summary = result.summary()
             results.append(summary)
             print(json.dumps(summary), flush=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.tables import AuditEvent
+from app.tables import AuditEvent, utcnow
 
 
 def record(
@@ -26,6 +26,7 @@ def record(
     request's audit rows go to the database together; the event has no id until then.
     """
     event = AuditEvent(
+        at=utcnow(),  # given, not defaulted: the model's default factory is slow to construct
         actor=actor,
         action=action,
         comment_id=comment_id,

@@ -19,7 +19,16 @@ from app.comments.schemas import (
     LabelCorrection,
     comment_public,
 )
-from app.deps import AnyKey, ClassifierDep, DrafterDep, IdPath, ReviewerKey, SessionDep, SettingsDep
+from app.deps import (
+    AnyKey,
+    ClassifierDep,
+    DrafterDep,
+    IdPath,
+    ProcessingDep,
+    ReviewerKey,
+    SessionDep,
+    SettingsDep,
+)
 from app.drafts import service as drafts_service
 from app.drafts.schemas import DraftPublic, draft_public
 from app.errors import AppError, ValidationFailed
@@ -44,6 +53,7 @@ def create_comment(
     settings: SettingsDep,
     classifier: ClassifierDep,
     drafter: DrafterDep,
+    processing: ProcessingDep,
     principal: AnyKey,
 ) -> CommentPublic:
     """Store a comment, classify it and draft a reply (idempotent per platform + external_id)."""
@@ -55,6 +65,7 @@ def create_comment(
         settings=settings,
         classifier=classifier,
         drafter=drafter,
+        processing=processing,
     )
     if not result.created:
         response.status_code = status.HTTP_200_OK
@@ -69,6 +80,7 @@ def create_comments_batch(
     settings: SettingsDep,
     classifier: ClassifierDep,
     drafter: DrafterDep,
+    processing: ProcessingDep,
     principal: AnyKey,
 ) -> BatchResult:
     """Store up to TANGGAP_MAX_BATCH_ITEMS comments; each item gets its own result."""
@@ -120,6 +132,7 @@ def create_comments_batch(
             settings=settings,
             classifier=classifier,
             drafter=drafter,
+            processing=processing,
         )
         if valid
         else []

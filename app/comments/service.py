@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts import service as accounts_service
 from app.audit import service as audit
+from app.comments.pipeline import ProcessingBatcher
 from app.comments.tasks import process, process_key
 from app.config import Settings
 from app.drafting.drafter import Drafter
@@ -87,12 +88,14 @@ def ingest(
     classifier: Classifier | None,
     drafter: Drafter | None,
     inline: bool = True,
+    processing: ProcessingBatcher | None = None,
 ) -> list[IngestResult]:
     """Store comments at once, then classify and draft them.
 
     Duplicates (same platform + external id, in the database or within `items`) return the
     stored comment. Storing never depends on the model: when `inline` is false, or the inline
-    step fails, the `comment.process` job finishes the work.
+    step fails, the `comment.process` job finishes the work. With `processing`, the inline step
+    runs in its shared batches (together with concurrent requests' comments).
     """
     for _ in range(3):
         try:
@@ -111,7 +114,18 @@ def ingest(
     else:  # pragma: no cover - three races in a row
         raise
     new = [r.comment for r in results if r.created]
-    if inline and new and classifier is not None and drafter is not None:
+    if inline and new and processing is not None:
+        ids = [c.id for c in _unique(new) if c.id is not None]
+        if processing.process(ids, timeout=settings.processing_wait_seconds):
+            # Processed in the batcher's session: read the labels it stored.
+            list(
+                session.exec(
+                    select(Comment)
+                    .where(col(Comment.id).in_(ids))
+                    .execution_options(populate_existing=True)
+                )
+            )
+    elif inline and new and classifier is not None and drafter is not None:
         try:
             process(
                 session=session,
@@ -183,20 +197,21 @@ def _store(
             created_at=sane_created_at(item.created_at) or now,
             received_at=now,
             extra=item.extra or {},
+            scores={},  # given, not defaulted: the model's default factories are slow
+            pii=[],
         )
         session.add(comment)
         existing[key] = comment
         created.append(comment)
         results.append(IngestResult(comment, created=True))
     session.flush()
+    outbox.enqueue_unique(
+        session=session,
+        kind=JobKind.COMMENT_PROCESS,
+        jobs=[(process_key(c.id), {"comment_id": c.id}) for c in created],  # type: ignore[arg-type]
+        run_after=now + timedelta(seconds=settings.inline_grace_seconds) if inline else now,
+    )
     for comment in created:
-        outbox.enqueue(
-            session=session,
-            kind=JobKind.COMMENT_PROCESS,
-            payload={"comment_id": comment.id},
-            dedupe_key=process_key(comment.id),  # type: ignore[arg-type]
-            run_after=now + timedelta(seconds=settings.inline_grace_seconds) if inline else now,
-        )
         audit.record(
             session=session,
             actor=actor,

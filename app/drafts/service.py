@@ -114,6 +114,7 @@ def create_draft(
         flags=list(result.flags),
         model_version=comment.model_version,
         generator=result.generator,
+        created_at=utcnow(),  # given, not defaulted: the model's default factory is slow
     )
     session.add(draft)
     session.flush()
@@ -162,6 +163,7 @@ def _store_no_reply(
         flags=list(result.flags),
         model_version=comment.model_version,
         generator=result.generator,
+        created_at=utcnow(),
     )
     session.add(draft)
     session.flush()

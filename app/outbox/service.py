@@ -58,6 +58,7 @@ def enqueue(
     job = Job(
         kind=kind,
         payload=payload,
+        result={},
         dedupe_key=dedupe_key,
         run_after=run_after or now,
         max_attempts=max_attempts,
@@ -66,6 +67,36 @@ def enqueue(
     )
     session.add(job)
     return job
+
+
+def enqueue_unique(
+    *,
+    session: Session,
+    kind: str,
+    jobs: Sequence[tuple[str, dict[str, Any]]],
+    run_after: datetime | None = None,
+) -> None:
+    """`enqueue` for many `(dedupe_key, payload)` jobs of one kind, with one dedupe lookup."""
+    if not jobs:
+        return
+    keys = [key for key, _ in jobs]
+    taken = set(session.exec(select(Job.dedupe_key).where(col(Job.dedupe_key).in_(keys))))
+    now = utcnow()
+    for key, payload in jobs:
+        if key in taken:
+            continue
+        taken.add(key)
+        session.add(
+            Job(
+                kind=kind,
+                payload=payload,
+                result={},
+                dedupe_key=key,
+                run_after=run_after or now,
+                created_at=now,
+                updated_at=now,
+            )
+        )
 
 
 def claim(
