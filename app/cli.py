@@ -76,7 +76,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)
-    classifier = load_classifier(settings.model_dir, settings.classifier_backend)
+    classifier = load_classifier(
+        settings.model_dir, settings.classifier_backend, threads=settings.inference_threads
+    )
     context = JobContext(
         settings=settings,
         engine=make_engine(settings.database_url),
@@ -385,6 +387,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model-dir", type=Path, default=model_dir)
     p.add_argument("--no-reference", dest="reference", action="store_false")
     p.add_argument("--output", type=Path)
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads for our model (default: TANGGAP_INFERENCE_THREADS, 1)",
+    )
     p.set_defaults(func=_lazy("app.nlp.commands:bench_classify"))
 
     p = sub.add_parser(

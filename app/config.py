@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     inference_max_batch_texts: int = Field(default=32, ge=1)
     inference_max_wait_ms: float = Field(default=2.0, ge=0)
     inference_max_queue_texts: int = Field(default=1024, ge=1)
+    inference_threads: int = Field(default=1, ge=1, le=64)  # torch intra-op threads
     # Micro-batched processing of API ingests (app/comments/pipeline.py): concurrent requests'
     # comments are classified, drafted and committed together; a request waits at most
     # processing_wait_seconds, then its comment's safety-net job finishes the work.

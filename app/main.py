@@ -147,7 +147,9 @@ def create_app(
         # More threads than admitted requests, so none waits on a thread while holding a connection.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.thread_pool_size
         app.state.engine = engine or engine_from_settings(settings)
-        inner = classifier or load_classifier(settings.model_dir, settings.classifier_backend)
+        inner = classifier or load_classifier(
+            settings.model_dir, settings.classifier_backend, threads=settings.inference_threads
+        )
         inner.warmup()
         # Requests and the worker share one inference thread that batches their texts.
         batcher = BatchingClassifier(

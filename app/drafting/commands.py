@@ -379,7 +379,9 @@ def _seed_demo_comments(session: Session, settings: Settings, account: str) -> i
         source="demo",
         actor="cli:seed-demo",
         settings=settings,
-        classifier=load_classifier(settings.model_dir, settings.classifier_backend),
+        classifier=load_classifier(
+            settings.model_dir, settings.classifier_backend, threads=settings.inference_threads
+        ),
         drafter=load_drafter(settings),
     )
     return sum(1 for r in results if r.created)

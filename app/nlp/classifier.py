@@ -52,17 +52,28 @@ class Classifier(Protocol):
         ...
 
 
-def load_classifier(model_dir: Path, backend: str = "auto") -> Classifier:
+def load_classifier(
+    model_dir: Path, backend: str = "auto", *, threads: int | None = None
+) -> Classifier:
     """Load the configured classifier.
 
     Args:
         model_dir: a Hugging Face checkpoint folder (``config.json`` with ``id2label``).
         backend: ``transformer`` requires the folder; ``keyword`` uses the rule baseline;
             ``auto`` uses the folder when it holds a model, else the baseline.
+        threads: torch's intra-op threads for inference (process-wide; None leaves torch's
+            default, one per core). One thread is fastest for the int8 model's one-text
+            calls (thread hand-offs cost more than the small matrices gain) and leaves the
+            other core to the web and database work.
     """
     has_model = (model_dir / "config.json").is_file()
     if backend == "transformer" or (backend == "auto" and has_model):
         from app.nlp.transformer import TransformerClassifier
+
+        if threads is not None:
+            import torch
+
+            torch.set_num_threads(threads)
 
         return TransformerClassifier.from_dir(model_dir)
     from app.nlp.keyword import KeywordClassifier

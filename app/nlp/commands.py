@@ -241,16 +241,27 @@ def run_benchmark(
     reference: bool = True,
     n_single: int = 300,
     n_reference_single: int = 60,
+    threads: int = 1,
 ) -> dict[str, Any]:
-    """Our classifier vs a 12-layer/768 BERT `pipeline("text-classification")`, same texts."""
+    """Our classifier vs a 12-layer/768 BERT `pipeline("text-classification")`, same texts.
+
+    Ours runs with `threads` torch threads (the serving setting, TANGGAP_INFERENCE_THREADS);
+    the reference with torch's default of one per core, its fastest for batches.
+    """
+    import os
+
     import torch
 
     from app.nlp.transformer import TransformerClassifier
 
+    default_threads = torch.get_num_threads()
+    torch.set_num_threads(threads)
     result: dict[str, Any] = {
         "n_texts": len(texts),
         "batch_size": batch_size,
-        "torch_threads": torch.get_num_threads(),
+        "torch_threads": threads,
+        "reference_torch_threads": default_threads,
+        "cpus": os.cpu_count(),
     }
     clf = TransformerClassifier.from_dir(model_dir)
     clf.batch_size = batch_size
@@ -272,6 +283,8 @@ def run_benchmark(
     }
     if reference:
         from transformers import BertConfig, BertForSequenceClassification, pipeline
+
+        torch.set_num_threads(default_threads)
 
         torch.manual_seed(0)
         tok = clf.tokenizer
@@ -311,6 +324,8 @@ def run_benchmark(
 
 def bench_classify(args: argparse.Namespace) -> int:
     """Print (and optionally save) the speed benchmark as JSON."""
+    from app.config import get_settings
+
     n = int(getattr(args, "n", 1000) or 1000)
     if getattr(args, "input", None):
         texts = []
@@ -330,6 +345,7 @@ def bench_classify(args: argparse.Namespace) -> int:
         texts,
         batch_size=int(getattr(args, "batch_size", 64) or 64),
         reference=bool(getattr(args, "reference", True)),
+        threads=int(getattr(args, "threads", None) or get_settings().inference_threads),
     )
     text = json.dumps(result, indent=2)
     print(text)

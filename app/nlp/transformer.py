@@ -131,7 +131,8 @@ class TransformerClassifier:
         return cls(
             model,
             tokenizer,
-            model_version=f"{path.name}-{weights_hash(path)}",
+            # The int8 path gives other numbers than the float weights: its own version.
+            model_version=f"{path.name}-{weights_hash(path)}" + ("-int8" if quantize else ""),
             max_length=int(getattr(config, "tanggap_max_length", 128)),
             temperatures=getattr(config, "tanggap_temperatures", None),
             abusive_lexicon=bool(getattr(config, "tanggap_abusive_lexicon", False)),
