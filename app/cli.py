@@ -44,6 +44,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         factory=True,
         host=args.host,
         port=args.port,
+        # Each process has its own model, batchers and job worker (jobs are claimed from the
+        # database, so any number of processes share them safely).
+        workers=getattr(args, "workers", None) or settings.serve_workers,
         log_level=settings.log_level.lower(),
         # X-Forwarded-For/-Proto only from the proxies named in TANGGAP_TRUSTED_PROXIES
         proxy_headers=bool(settings.trusted_proxies),
@@ -222,6 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the HTTP service (and an in-process worker)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="server processes (default TANGGAP_SERVE_WORKERS, 1); one per core escapes the GIL",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("migrate", help="apply database migrations (alembic upgrade)")

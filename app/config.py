@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     # Concurrency (docs/operations.md): requests that may run at once, the waiting room in front of
     # them, and the database pool sized from them, so a request never waits on a connection that
     # a request waiting on a thread holds. Every wait is short and ends in a 503 with Retry-After.
+    serve_workers: int = Field(default=1, ge=1, le=64)  # `tanggap serve` processes
     max_concurrent_requests: int = Field(default=16, ge=1, le=512)
     max_waiting_requests: int = Field(default=64, ge=0)
     request_wait_seconds: float = Field(default=0.5, gt=0)

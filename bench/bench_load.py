@@ -62,6 +62,8 @@ class Result:
     seconds: float
     statuses: Counter[str] = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
+    ok_latencies: list[float] = field(default_factory=list)
+    shed_latencies: list[float] = field(default_factory=list)
     missing_retry_after: int = 0
     readyz_seconds: float | None = None
     readyz_status: str = ""
@@ -69,10 +71,11 @@ class Result:
     server_cpu_s: float | None = None
     client_cpu_s: float | None = None
 
-    def percentile(self, q: float) -> float:
-        if not self.latencies:
+    def percentile(self, q: float, values: list[float] | None = None) -> float:
+        values = self.latencies if values is None else values
+        if not values:
             return float("nan")
-        ordered = sorted(self.latencies)
+        ordered = sorted(values)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
     def summary(self) -> dict[str, object]:
@@ -93,6 +96,10 @@ class Result:
             "p50_ms": round(self.percentile(0.50), 1),
             "p99_ms": round(self.percentile(0.99), 1),
             "max_ms": round(self.percentile(1.0), 1),
+            "ok_p50_ms": round(self.percentile(0.50, self.ok_latencies), 1),
+            "ok_p99_ms": round(self.percentile(0.99, self.ok_latencies), 1),
+            "shed_p50_ms": round(self.percentile(0.50, self.shed_latencies), 1),
+            "shed_p99_ms": round(self.percentile(0.99, self.shed_latencies), 1),
             "non_2xx_without_retry_after": self.missing_retry_after,
             "readyz_after_s": None
             if self.readyz_seconds is None
@@ -197,7 +204,12 @@ async def _client(
                 result.statuses[type(exc).__name__] += 1
                 await asyncio.sleep(0.05)
                 continue
-            result.latencies.append(time.perf_counter() - start)
+            elapsed = time.perf_counter() - start
+            result.latencies.append(elapsed)
+            if response.status_code < 300:
+                result.ok_latencies.append(elapsed)
+            elif response.status_code in (429, 503):
+                result.shed_latencies.append(elapsed)
             result.statuses[str(response.status_code)] += 1
             if response.status_code >= 300 and "retry-after" not in response.headers:
                 result.missing_retry_after += 1

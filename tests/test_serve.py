@@ -45,7 +45,8 @@ def empty_database(request, tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_migrate_then_serve(empty_database: str):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_migrate_then_serve(empty_database: str, workers: int):
     env = {
         **os.environ,
         "TANGGAP_DATABASE_URL": empty_database,
@@ -63,7 +64,7 @@ def test_migrate_then_serve(empty_database: str):
     ).stdout.strip()
     port = _free_port()
     proc = subprocess.Popen(
-        [*TANGGAP, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*TANGGAP, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -92,7 +93,17 @@ def test_migrate_then_serve(empty_database: str):
             httpx.post(f"{base}/api/v1/drafts/{draft_id}/approve", headers=headers).json()["status"]
             == "approved"
         )
-        assert "tanggap_comments_ingested_total" in httpx.get(f"{base}/metrics").text
+        # Every process serves: new connections land on either, each comment is processed.
+        for i in range(8):
+            with httpx.Client(base_url=base, headers=headers) as fresh:
+                r = fresh.post(
+                    "/api/v1/comments",
+                    json={"platform": "web", "external_id": f"e2e-w{i}", "text": "lampu mati"},
+                )
+                assert r.status_code == 201, r.text
+                assert r.json()["status"] == "processed"
+        if workers == 1:  # metrics are per process (no multiprocess registry)
+            assert "tanggap_comments_ingested_total" in httpx.get(f"{base}/metrics").text
     finally:
         proc.terminate()
         proc.wait(timeout=30)
