@@ -348,6 +348,8 @@ class PlanDrafter:
             keep[:0] = [values["reach"], "kantor mana", "hari dan jam", "nomor registrasi"]
         if route is not None:
             keep.insert(0, route.channel)
+            if route.kind:
+                keep.insert(1, "rahasia" if route.kind == "integrity" else "110")
         base = stable_int(request.text, tone, request.comment_id, context.drafts_for_comment)
         best: tuple[str, str, str] | None = None
         for attempt in range(ATTEMPTS):
@@ -446,7 +448,9 @@ class PlanDrafter:
             "faq_topic": slots.service_phrase
             or (f"layanan di {slots.place}" if slots.place else ""),
             "service": slots.service_phrase,
-            "svc": slots.service_phrase or "hal ini",
+            "svc": self._topics(slots, profile)
+            if route is not None and route.outside
+            else slots.service_phrase or "hal ini",
             "place": slots.place,
             "wait": slots.wait,
             "trouble": _trouble(slots, request.text),
@@ -468,6 +472,20 @@ class PlanDrafter:
             "abusive": request.prediction.abusive,
             "sarcasm": slots.sarcasm,
         }
+
+    def _topics(self, slots: Slots, profile: AccountProfile) -> str:
+        """The out-of-remit topics a comment names, as a reply lists them."""
+        remit = profile.remit
+        phrases: list[str] = []
+        for sid in slots.services:
+            service = self.reader.by_id.get(sid)
+            if service is None or (remit is not None and remit.handles(sid)):
+                continue
+            if service.phrase not in phrases:
+                phrases.append(service.phrase)
+        if not phrases:
+            return slots.service_phrase or "hal ini"
+        return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " dan " + phrases[-1]
 
     @staticmethod
     def _facts(kb: KbAnswer | None, route: Route | None, values: dict[str, Any]) -> list[str]:

@@ -91,8 +91,10 @@ def missed_report(prediction: Prediction, slots: Slots) -> str | None:
         return None
     if slots.pii and (slots.request or slots.problem or slots.services or slots.reference):
         return "pii"
-    if slots.service_kind in ("integrity", "security"):
-        return slots.service_kind
+    if slots.service_kind in ("integrity", "security") and (
+        slots.request or slots.institution or slots.public_words
+    ):
+        return slots.service_kind  # a report, not a remark about the news
     if slots.public_issue and (slots.request or slots.problem or prediction.sentiment != "positif"):
         return "public_issue"
     if slots.request and (slots.reference or slots.institution or slots.services):
@@ -166,8 +168,10 @@ def plan(
         close = "close.route"
     elif routed and unplaced:
         # No service named: say where the account can help, point the rest elsewhere.
-        route_act = "route.hub" if internal else "route.outside" if outside else "route.unplaced"
-        keys += ["acknowledge.unplaced", route_act]
+        if outside:  # the topics are named, the office is not: name them, route to the channel
+            keys += ["acknowledge.route", "route.outside"]
+        else:
+            keys += ["acknowledge.unplaced", "route.hub" if internal else "route.unplaced"]
         close = "close.other"
         if slots.reference:
             keys.append("have_ref.route")  # a ticket of an earlier report: where to follow it

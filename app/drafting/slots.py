@@ -166,6 +166,7 @@ class Slots:
     suggestion: str = ""
     request: bool = False  # asks for action ("mohon bantuan", "tolong ditindaklanjuti")
     institution: bool = False  # names an institution, its staff or its counters
+    public_words: bool = False  # names a public matter: a street, the neighbourhood, a letter
     addressed: bool = False  # speaks to an institution or about a public matter
     commercial: bool = False  # a shop, restaurant or product review
     gist: str = ""
@@ -328,6 +329,7 @@ class SlotReader:
             suggestion=_suggestion(scrubbed),
             request=self._any("request", low),
             institution=self._any("institution", low),
+            public_words=self._any("public", low),
             addressed=bool(named or pii_types or self._any("institution", low))
             or self._any("public", low)
             or bool(_REFERENCE.search(scrubbed)),
