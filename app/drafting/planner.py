@@ -107,7 +107,7 @@ def not_addressed(prediction: Prediction, slots: Slots) -> bool:
 
     Conservative: a review of a shop, restaurant or product that names no service and no
     institution, or a remark (praise, criticism, "lainnya") that names no service, no
-    institution, no public matter and asks nothing. Complaints with a problem and questions
+    institution, no public matter and asks nothing. Complaints (unless a review) and questions
     are kept.
     """
     if slots.pii or slots.request or slots.reference or slots.services or slots.institution:
@@ -116,9 +116,8 @@ def not_addressed(prediction: Prediction, slots: Slots) -> bool:
         return True
     if slots.question or slots.addressed:
         return False
-    if prediction.intent == "keluhan" and slots.problem is not None:
-        return False
-    return prediction.intent in ("apresiasi", "lainnya", "kritik", "saran", "keluhan")
+    # A complaint is kept even when it names nothing we know ("vaksin booster belum masuk").
+    return prediction.intent in ("apresiasi", "lainnya", "kritik", "saran")
 
 
 def missing_detail(slots: Slots, *, has_answer: bool, abusive: bool) -> str | None:
