@@ -106,9 +106,9 @@ def not_addressed(prediction: Prediction, slots: Slots) -> bool:
     """A comment the classifier would answer that is not the institution's business.
 
     Conservative: a review of a shop, restaurant or product that names no service and no
-    institution, or a remark (praise, criticism, "lainnya") that names no service, no
-    institution, no public matter and asks nothing. Complaints (unless a review) and questions
-    are kept.
+    institution, or a remark labelled "lainnya" that names no service, no institution, no
+    public matter and asks nothing. Praise, criticism, complaints and questions that are not
+    reviews are kept.
     """
     if slots.pii or slots.request or slots.reference or slots.services or slots.institution:
         return False
@@ -116,8 +116,9 @@ def not_addressed(prediction: Prediction, slots: Slots) -> bool:
         return True
     if slots.question or slots.addressed:
         return False
-    # A complaint is kept even when it names nothing we know ("vaksin booster belum masuk").
-    return prediction.intent in ("apresiasi", "lainnya", "kritik", "saran")
+    # Praise, criticism and complaints under the account's post are to the account even when
+    # they name nothing ("keren programnya", "lambat banget"); only "lainnya" is dropped.
+    return prediction.intent == "lainnya"
 
 
 def missing_detail(slots: Slots, *, has_answer: bool, abusive: bool) -> str | None:
