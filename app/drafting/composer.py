@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 from app.drafting import guardrails, reuse
 from app.drafting.answering import KbAnswer, answer
-from app.drafting.drafter import AccountProfile, DraftContext, DraftRequest, DraftResult
+from app.drafting.drafter import (
+    LAPOR,
+    AccountProfile,
+    DraftContext,
+    DraftRequest,
+    DraftResult,
+    Remit,
+)
 from app.drafting.knowledge import Embedder, IndexCache, default_embedder
 from app.drafting.llm import LlmPolisher, LlmPrompts
 from app.drafting.planner import Decision, Plan, decide, plan
@@ -87,6 +94,9 @@ class Route:
     office: str
     channel: str
     known: bool = True  # False: the comment names no service; the office in charge is unknown
+    kind: str = ""  # "integrity" or "security": own acknowledgement and routing acts
+    internal: bool = False  # an office of the same government (no "not our remit")
+    outside: bool = False  # office unknown, but the topic is surely not the account's
 
 
 class PlanDrafter:
@@ -154,20 +164,53 @@ class PlanDrafter:
         return slots, decide(request.prediction, slots, abusive_policy=policy)
 
     def route_for(
-        self, slots: Slots, profile: AccountProfile, intent: str = "keluhan"
+        self, slots: Slots, profile: AccountProfile, intent: str = "keluhan", text: str = ""
     ) -> Route | None:
         remit = profile.remit
-        if remit is not None and slots.service is None and _unplaced(slots, intent):
-            return Route(office="", channel=remit.default_channel, known=False)
-        if remit is None or slots.service is None or remit.handles(slots.service):
+        service = slots.service
+        outside = remit is None or not remit.handles(service)
+        if slots.service_kind and service is not None and outside:
+            # Police matters and misuse of public money are never the account's to settle.
+            office = remit.office_for(service) if remit is not None else None
+            if office is not None:
+                return Route(office.name, office.channel, kind=slots.service_kind,
+                             internal=office.internal)  # fmt: skip
+            channel = slots.general_channel or (remit.default_channel if remit else LAPOR)
+            return Route(slots.general_office or "", channel, kind=slots.service_kind)
+        if remit is not None and service is None and _unplaced(slots, intent, text):
+            return Route(office="", channel=remit.default_channel, known=False, internal=remit.hub)
+        if remit is None or service is None or remit.handles(service):
             return None
-        office = remit.office_for(slots.service)
-        if office is not None:
-            return Route(office=office.name, channel=office.channel)
+        office = remit.office_for(service)
+        if office is not None and not self._ambiguous(slots, remit):
+            return Route(office=office.name, channel=office.channel, internal=office.internal)
+        if slots.general_office is None or self._ambiguous(slots, remit):
+            # Two topics handled by different offices, or none known: name no office rather
+            # than a wrong one; the default channel reaches whoever handles it.
+            return Route(
+                office="",
+                channel=remit.default_channel,
+                known=False,
+                outside=not remit.hub,
+                internal=remit.hub,
+            )
         return Route(
-            office=slots.general_office or "instansi yang berwenang",
-            channel=remit.default_channel,
+            office=slots.general_office,
+            channel=slots.general_channel or remit.default_channel,
         )
+
+    def _ambiguous(self, slots: Slots, remit: Remit) -> bool:
+        """The comment names out-of-remit topics that different offices handle."""
+        offices = set()
+        for sid in slots.services:
+            if remit.handles(sid):
+                continue
+            if sid != slots.service and self.reader.by_id[sid].kind:
+                continue  # "lampu mati, rawan begal": the risk named, the lamp reported
+            listed = remit.office_for(sid)
+            general = self.reader.by_id[sid].office if sid in self.reader.by_id else None
+            offices.add(listed.name if listed is not None else general)
+        return len(offices) > 1
 
     def kb_answer(
         self, request: DraftRequest, context: DraftContext, slots: Slots
@@ -220,7 +263,7 @@ class PlanDrafter:
             )
 
         request = _as_request(request, slots)
-        route = self.route_for(slots, profile, request.prediction.intent)
+        route = self.route_for(slots, profile, request.prediction.intent, request.text)
         kb = None if route is not None else self.kb_answer(request, context, slots)
         the_plan = plan(
             request.prediction,
@@ -229,6 +272,9 @@ class PlanDrafter:
             routed=route is not None,
             can_invite=True,
             unplaced=route is not None and not route.known,
+            outside=bool(route and route.outside),
+            route_kind=route.kind if route else "",
+            internal=bool(route and route.internal),
         )
         values = self._values(request, context, slots, kb, route, platform)
         allowed = guardrails.Allowed.build(
@@ -302,6 +348,8 @@ class PlanDrafter:
             keep[:0] = [values["reach"], "kantor mana", "hari dan jam", "nomor registrasi"]
         if route is not None:
             keep.insert(0, route.channel)
+            if route.kind:
+                keep.insert(1, "rahasia" if route.kind == "integrity" else "110")
         base = stable_int(request.text, tone, request.comment_id, context.drafts_for_comment)
         best: tuple[str, str, str] | None = None
         for attempt in range(ATTEMPTS):
@@ -400,7 +448,9 @@ class PlanDrafter:
             "faq_topic": slots.service_phrase
             or (f"layanan di {slots.place}" if slots.place else ""),
             "service": slots.service_phrase,
-            "svc": slots.service_phrase or "hal ini",
+            "svc": self._topics(slots, profile)
+            if route is not None and route.outside
+            else slots.service_phrase or "hal ini",
             "place": slots.place,
             "wait": slots.wait,
             "trouble": _trouble(slots, request.text),
@@ -411,6 +461,7 @@ class PlanDrafter:
             "remit_summary": (profile.remit.summary if profile.remit else "")
             or f"layanan {profile.short_name}",
             "channel": route.channel if route else "",
+            "internal": bool(route and route.internal),
             "pii": slots.pii_phrase,
             "praise_topic": _praise_topic(slots),
             "praise_what": _praise_what(slots),
@@ -421,6 +472,20 @@ class PlanDrafter:
             "abusive": request.prediction.abusive,
             "sarcasm": slots.sarcasm,
         }
+
+    def _topics(self, slots: Slots, profile: AccountProfile) -> str:
+        """The out-of-remit topics a comment names, as a reply lists them."""
+        remit = profile.remit
+        phrases: list[str] = []
+        for sid in slots.services:
+            service = self.reader.by_id.get(sid)
+            if service is None or (remit is not None and remit.handles(sid)):
+                continue
+            if service.phrase not in phrases:
+                phrases.append(service.phrase)
+        if not phrases:
+            return slots.service_phrase or "hal ini"
+        return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " dan " + phrases[-1]
 
     @staticmethod
     def _facts(kb: KbAnswer | None, route: Route | None, values: dict[str, Any]) -> list[str]:
@@ -437,27 +502,52 @@ class PlanDrafter:
         return facts
 
 
-# Complaint kinds that happen at the account's own counters or systems: such a complaint is
-# the account's even when it names no service.
-_OWN_PROBLEMS = frozenset({"queue", "staff", "facility", "equipment", "system", "rejected", "data"})
+# Complaint kinds that are the account's whatever the place (its own files and systems), and
+# kinds that are the account's only when the comment places them at its counters.
+_OWN_PROBLEMS = frozenset({"rejected", "data", "system"})
+_COUNTER_PROBLEMS = frozenset(
+    {"queue", "staff", "facility", "equipment", "delay", "damaged", "lost"}
+)
 
 
-def _unplaced(slots: Slots, intent: str) -> bool:
-    """A complaint that names no service, no office and no problem at our counters.
+_COUNTER_WORDS = re.compile(r"\b(?:kantor|petugas|pegawai|loket|calo|oknum)\b", re.IGNORECASE)
+
+
+def _unplaced(slots: Slots, intent: str, text: str = "") -> bool:
+    """A complaint that names no service and no problem at the account's counters.
 
     On an account with a remit (a civil registry), such a complaint (mosquitoes, a noisy
-    cafe, a water bill) is most likely someone else's: the reply says where the account can
-    help and points the rest to the default channel, promising nothing.
+    cafe, a water bill, an AC technician looking for work) is most likely someone else's: the
+    reply says where the account can help and points the rest to the default channel,
+    promising nothing. A wait, the AC or money count as the account's only when the comment
+    places them at an office, a counter or its staff.
     """
-    if intent != "keluhan" or slots.office_given or slots.reference or slots.pii:
+    if intent != "keluhan" or slots.reference or slots.pii:
         return False
-    return slots.problem not in _OWN_PROBLEMS and slots.problem != "fee"
+    if slots.problem in _OWN_PROBLEMS:
+        return False
+    at_counter = slots.office_given or bool(slots.place) or slots.staff
+    if slots.problem == "fee":
+        return not (at_counter or bool(_COUNTER_WORDS.search(text)))
+    if slots.problem in _COUNTER_PROBLEMS:
+        return not (at_counter or slots.institution)
+    return True
 
 
 def _as_request(request: DraftRequest, slots: Slots) -> DraftRequest:
     """A request for action labelled praise or "lainnya" is drafted as the complaint it is."""
     prediction = request.prediction
-    if prediction.intent in ("apresiasi", "lainnya") and slots.request:
+    complaint = slots.request or slots.service_kind in ("integrity", "security")
+    if prediction.intent == "lainnya":
+        # A report the classifier left unlabelled: a delay with a ticket number, a broken road.
+        complaint = (
+            complaint
+            or bool(slots.reference or (slots.problem and (slots.services or slots.institution)))
+            or (slots.public_issue and not slots.question)
+        )
+    if prediction.intent in ("apresiasi", "lainnya") and complaint:
+        return replace(request, prediction=replace(prediction, intent="keluhan"))
+    if prediction.intent == "saran" and slots.service_kind in ("integrity", "security"):
         return replace(request, prediction=replace(prediction, intent="keluhan"))
     return request
 

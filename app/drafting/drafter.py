@@ -26,6 +26,7 @@ class Office:
     name: str
     channel: str = LAPOR
     services: tuple[str, ...] = ()
+    internal: bool = False  # part of the same government (a city's dinas for its media centre)
 
 
 @dataclass(frozen=True)
@@ -39,13 +40,18 @@ class Remit:
                         "channel": "LAPOR! (lapor.go.id)"}],
          "default_channel": "LAPOR! (lapor.go.id)"}
 
-    An account without ``remit`` handles everything (nothing is routed elsewhere).
+    An ``elsewhere`` entry with ``internal: true`` is an office of the same government (a city
+    media centre pointing to the city's own dinas): replies name it without "not our remit".
+    An account without ``remit`` handles everything (nothing is routed elsewhere) except police
+    matters and reports of misuse of public money, which always go to the police or the
+    inspectorate.
     """
 
     services: frozenset[str]
     elsewhere: tuple[Office, ...] = ()
     default_channel: str = LAPOR
     summary: str = ""  # what the account handles, as a reply names it ("dokumen kependudukan")
+    hub: bool = False  # a government's media centre: most topics belong to its own offices
 
     @classmethod
     def from_preferences(cls, preferences: dict[str, Any]) -> Remit | None:
@@ -57,6 +63,7 @@ class Remit:
                 name=str(o.get("office") or ""),
                 channel=str(o.get("channel") or raw.get("default_channel") or LAPOR),
                 services=tuple(str(s) for s in o.get("services") or ()),
+                internal=bool(o.get("internal", False)),
             )
             for o in raw.get("elsewhere") or ()
             if isinstance(o, dict) and o.get("office")
@@ -66,6 +73,7 @@ class Remit:
             elsewhere=offices,
             default_channel=str(raw.get("default_channel") or LAPOR),
             summary=str(raw.get("summary") or ""),
+            hub=bool(raw.get("hub", False)),
         )
 
     def handles(self, service: str | None) -> bool:

@@ -27,6 +27,13 @@ from app.nlp.classifier import Prediction
 SLANG = ("nggak", "gak", "aja", "banget", "makasih", "udah", "dong", "sih", "kok", "yuk", "gimana")
 CONDOLENCE = ("turut berduka", "berduka cita", "turut menyesal", "innalillahi")
 FOLLOW_UP = ("kami teruskan", "kami tindak lanjuti", "kami perbaiki", "kami proses", "kami cek")
+# Promises no reply may make, whatever the office: the account cannot vouch for what happens next.
+PROMISE = (
+    "kami teruskan", "kami tindak lanjuti", "akan kami", "kami sampaikan ke",
+    "kami sampaikan kepada", "kami catat dan sampaikan", "segera kami", "akan segera",
+    "akan ditindaklanjuti",
+    "kami perbaiki", "kami proses",
+)  # fmt: skip
 ACT_EVIDENCE: dict[str, tuple[str, ...]] = {
     "empathy": ("maaf", "paham", "berduka", "memahami"),
     "not_in_faq": ("faq",),
@@ -58,6 +65,7 @@ class EvalItem:
     must: tuple[str, ...]
     must_not: tuple[str, ...]
     death: bool
+    label_action: str | None = None  # the classifier's action when it differs from the expected
 
     def prediction(self) -> Prediction:
         """The labels as the classifier's output (personal data as character spans)."""
@@ -70,7 +78,7 @@ class EvalItem:
             intent=self.intent,
             sentiment=self.sentiment,
             abusive=self.abusive,
-            action=self.action,
+            action=self.label_action or self.action,
             pii=spans,
         )
 
@@ -102,6 +110,7 @@ def load(path: Path) -> list[EvalItem]:
                     must=_strings(row.get("must")),
                     must_not=_strings(row.get("must_not")),
                     death=bool(row.get("death", False)),
+                    label_action=row.get("label_action"),
                 )
             )
         except (KeyError, TypeError) as exc:
@@ -154,6 +163,8 @@ def check(item: EvalItem, result: DraftResult, *, tone: str) -> list[str]:
         reasons.append("asks for a chronology")
     if "route" in item.acts and any(_has(text, w) for w in FOLLOW_UP):
         reasons.append("promises follow-up on another office's work")
+    elif any(_has(text, w) for w in PROMISE):
+        reasons.append("promises what the account cannot vouch for")
     if item.intent in ("keluhan", "kritik") and any(
         _word(text, w) for w in ("senang", "syukurlah", "alhamdulillah")
     ):

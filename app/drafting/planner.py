@@ -58,10 +58,12 @@ def decide(prediction: Prediction, slots: Slots, *, abusive_policy: str = "calm"
         return Decision("hide", reason)
     if prediction.abusive and slots.threat:
         return Decision("hide", "threat")
-    if prediction.action == "no_reply":
+    if prediction.action == "no_reply" and missed_report(prediction, slots) is None:
         return Decision("no_reply", prediction.action_reason or "nothing_to_answer")
     if prediction.abusive and abusive_policy == "none":
         return Decision("no_reply", "abuse")
+    if prediction.action != "no_reply" and not_addressed(prediction, slots):
+        return Decision("no_reply", "not_addressed")
     if intent == "lainnya" and not slots.question:
         if slots.election:
             return Decision("no_reply", "election")
@@ -72,6 +74,51 @@ def decide(prediction: Prediction, slots: Slots, *, abusive_policy: str = "calm"
     if intent == "lainnya" and slots.election and slots.service is None:
         return Decision("no_reply", "election")
     return Decision("reply")
+
+
+def missed_report(prediction: Prediction, slots: Slots) -> str | None:
+    """Why a comment the classifier would not answer still needs a reply, or None.
+
+    The second, conservative look at ``no_reply``: personal data posted with a request or a
+    problem (the reply asks to delete it), a security or misuse-of-funds report (routed to the
+    police or the inspectorate), a public-service problem (a broken road, a dark street lamp),
+    or a request that names a ticket number. Chatter, grief, election talk and abuse stay
+    unanswered.
+    """
+    if slots.chatter or slots.grief or slots.election or slots.gambling or prediction.abusive:
+        return None
+    if slots.commercial and not slots.institution and not slots.services:
+        return None
+    if slots.pii and (slots.request or slots.problem or slots.services or slots.reference):
+        return "pii"
+    if slots.service_kind in ("integrity", "security") and (
+        slots.request or slots.institution or slots.public_words
+    ):
+        return slots.service_kind  # a report, not a remark about the news
+    if slots.public_issue and (slots.request or slots.problem or prediction.sentiment != "positif"):
+        return "public_issue"
+    if slots.request and (slots.reference or slots.institution or slots.services):
+        return "request"
+    return None
+
+
+def not_addressed(prediction: Prediction, slots: Slots) -> bool:
+    """A comment the classifier would answer that is not the institution's business.
+
+    Conservative: a review of a shop, restaurant or product that names no service and no
+    institution, or a remark labelled "lainnya" that names no service, no institution, no
+    public matter and asks nothing. Praise, criticism, complaints and questions that are not
+    reviews are kept.
+    """
+    if slots.pii or slots.request or slots.reference or slots.services or slots.institution:
+        return False
+    if slots.commercial:
+        return True
+    if slots.question or slots.addressed:
+        return False
+    # Praise, criticism and complaints under the account's post are to the account even when
+    # they name nothing ("keren programnya", "lambat banget"); only "lainnya" is dropped.
+    return prediction.intent == "lainnya"
 
 
 def missing_detail(slots: Slots, *, has_answer: bool, abusive: bool) -> str | None:
@@ -106,26 +153,40 @@ def plan(
     routed: bool,
     can_invite: bool,
     unplaced: bool = False,
+    route_kind: str = "",
+    internal: bool = False,
+    outside: bool = False,
 ) -> Plan:
     """The acts of the reply to one comment (the action is already `reply`)."""
     intent = prediction.intent
     abusive = prediction.abusive
     keys: list[str] = ["greet"]
     flags: list[str] = []
-    if routed and unplaced:
+    if routed and route_kind in ("integrity", "security"):
+        # Taken seriously and pointed to the inspectorate / the police; nothing promised.
+        keys += [f"acknowledge.{route_kind}", f"route.{route_kind}"]
+        close = "close.route"
+    elif routed and unplaced:
         # No service named: say where the account can help, point the rest elsewhere.
-        keys += ["acknowledge.unplaced", "route.unplaced"]
+        if outside:  # the topics are named, the office is not: name them, route to the channel
+            keys += ["acknowledge.route", "route.outside"]
+        else:
+            keys += ["acknowledge.unplaced", "route.hub" if internal else "route.unplaced"]
         close = "close.other"
+        if slots.reference:
+            keys.append("have_ref.route")  # a ticket of an earlier report: where to follow it
     elif routed:
         if intent == "pertanyaan" or (slots.question and intent not in ("keluhan", "kritik")):
             keys += ["route.question"]
             close = "close.question"
         elif slots.public_issue:
-            keys += ["acknowledge.route", "route.report"]
+            keys += ["acknowledge.route", "route.internal" if internal else "route.report"]
             close = "close.route"
         else:
-            keys += ["acknowledge.personal", "route.report"]
+            keys += ["acknowledge.personal", "route.internal" if internal else "route.report"]
             close = "close.complaint"
+        if slots.reference:
+            keys.append("have_ref.route")  # a ticket of an earlier report: where to follow it
     elif intent == "pertanyaan" or (intent == "lainnya" and has_answer):
         if slots.death:
             keys.append("empathy")

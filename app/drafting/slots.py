@@ -38,7 +38,7 @@ _NUMBER_WORDS = (
 _UNITS = r"menit|jam|hari|minggu|pekan|bulan|tahun"
 _MONTHS = "januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember"
 _WAIT = re.compile(
-    rf"\b(?:(?:{_NUMBER_WORDS})\s*(?:{_UNITS})(?:\s+lebih)?|se(?:{_UNITS})(?:\s+lebih)?"
+    rf"\b(?:(?:{_NUMBER_WORDS})\s*(?:{_UNITS})(?:\s+lebih)?|se(?:{_UNITS})(?![-\w])(?:\s+lebih)?"
     rf"|dari (?:bulan )?(?:{_MONTHS})|dari (?:jam \d+(?: sampai jam \d+)?|subuh|pagi))\b",
     re.IGNORECASE,
 )
@@ -56,7 +56,9 @@ _SPOT = re.compile(
 )
 _REFERENCE = re.compile(
     r"(?:no\.?\s*reg(?:istrasi)?(?:nya)?|nomor\s+reg(?:istrasi)?(?:nya)?|kode booking"
-    r"|nomor pengajuan)\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{3,})"
+    r"|nomor pengajuan|(?:no\.?|nomor|nmr)\s*(?:tiket|laporan|pengaduan|aduan|berkas|permohonan"
+    r"|resi|pendaftaran)(?:nya)?)\s*[:#.]?\s*([A-Z0-9][A-Z0-9/.-]{3,})"
+    r"|\b\d{3,}/[A-Z]{1,4}/[A-Za-z0-9]{1,4}/\d{4}\b"
     r"|\b[A-Z]{2,4}-\d{4}-\d{3,}\b|\b\d{4}-[A-Z]{2,4}-\d{3,}\b|\b[A-Z]{2,4}-\d{5,}\b",
     re.IGNORECASE,
 )
@@ -96,6 +98,8 @@ class Service:
     patterns: tuple[re.Pattern[str], ...]
     office: str | None = None
     public: bool = False  # a shared place or utility (street lamp, road), not a personal matter
+    channel: str | None = None  # where reports go when the account names no office for it
+    kind: str = ""  # "integrity" (misuse of funds) or "security" (police matters) get own acts
 
 
 @dataclass(frozen=True)
@@ -129,8 +133,11 @@ class Slots:
     """
 
     service: str | None = None
+    services: tuple[str, ...] = ()  # every service the comment names, the first one first
     service_phrase: str = ""
     general_office: str | None = None
+    general_channel: str | None = None
+    service_kind: str = ""
     public_issue: bool = False
     place: str = ""
     office_given: bool = False
@@ -158,6 +165,10 @@ class Slots:
     praise_detail: str = ""
     suggestion: str = ""
     request: bool = False  # asks for action ("mohon bantuan", "tolong ditindaklanjuti")
+    institution: bool = False  # names an institution, its staff or its counters
+    public_words: bool = False  # names a public matter: a street, the neighbourhood, a letter
+    addressed: bool = False  # speaks to an institution or about a public matter
+    commercial: bool = False  # a shop, restaurant or product review
     gist: str = ""
     amount: str = ""
     details: tuple[str, ...] = field(default_factory=tuple)
@@ -188,6 +199,8 @@ class SlotReader:
                 patterns=_compile(s.get("patterns") or []),
                 office=s.get("office"),
                 public=bool(s.get("public", False)),
+                channel=s.get("channel"),
+                kind=str(s.get("kind") or ""),
             )
             for s in data.get("services") or []
         ]
@@ -204,8 +217,11 @@ class SlotReader:
         self.problems = {str(k): _compile(v) for k, v in (data.get("problems") or {}).items()}
         self.lists = {
             key: _compile(data.get(key) or [])
-            for key in ("sarcasm", "death", "grief", "threat", "election", "gambling", "request")
-        }
+            for key in (
+                "sarcasm", "death", "grief", "threat", "election", "gambling", "request",
+                "institution", "public", "commercial",
+            )
+        }  # fmt: skip
         self.praise_words = tuple(str(w) for w in data.get("praise_detail") or [])
         self.criticism = [
             (str(c["phrase"]), _compile(c.get("patterns") or []))
@@ -220,11 +236,13 @@ class SlotReader:
         return cls(data, source_id=path.name.rsplit(".", 1)[0])
 
     def service_of(self, text: str) -> Service | None:
+        found = self.services_of(text)
+        return found[0] if found else None
+
+    def services_of(self, text: str) -> list[Service]:
+        """Every service the text names, in the order of the word list (specific first)."""
         low = fold(text)
-        for service in self.services:
-            if any(p.search(low) for p in service.patterns):
-                return service
-        return None
+        return [s for s in self.services if any(p.search(low) for p in s.patterns)]
 
     def _any(self, key: str, low: str) -> bool:
         return any(p.search(low) for p in self.lists.get(key, ()))
@@ -237,7 +255,11 @@ class SlotReader:
         scrubbed = text
         for item in pii_texts:
             scrubbed = scrubbed.replace(item, " ")
-        service = self.service_of(scrubbed)
+        named = self.services_of(scrubbed)
+        if named and named[0].id in _CHANNEL_SERVICES:
+            # "lapor lewat aplikasi soal lampu mati": the app is how, the lamp is what.
+            named = sorted(named, key=lambda s: s.id in _CHANNEL_SERVICES)
+        service = named[0] if named else None
         focus = [f for f in self.focus if any(p.search(low) for p in f.patterns)]
         problem = None
         for kind, patterns in self.problems.items():
@@ -274,8 +296,11 @@ class SlotReader:
         focus_phrase = focus[0].phrase if focus else ""
         return Slots(
             service=service.id if service else None,
+            services=tuple(s.id for s in named),
             service_phrase=service.phrase if service else "",
             general_office=service.office if service else None,
+            general_channel=service.channel if service else None,
+            service_kind=service.kind if service else "",
             public_issue=bool(service and service.public),
             place=place,
             office_given=bool(office),
@@ -303,12 +328,19 @@ class SlotReader:
             praise_detail=praise,
             suggestion=_suggestion(scrubbed),
             request=self._any("request", low),
+            institution=self._any("institution", low),
+            public_words=self._any("public", low),
+            addressed=bool(named or pii_types or self._any("institution", low))
+            or self._any("public", low)
+            or bool(_REFERENCE.search(scrubbed)),
+            commercial=self._any("commercial", low),
             gist=next((ph for ph, ps in self.criticism if any(p.search(low) for p in ps)), ""),
             amount=_first(_AMOUNT, scrubbed),
             details=details,
         )
 
 
+_CHANNEL_SERVICES = frozenset({"antrean", "aplikasi"})
 _AMOUNT = re.compile(r"\b(?:rp\.?\s*)?\d+(?:[.,]\d+)?\s*(?:rb|ribu|jt|juta|k)\b", re.IGNORECASE)
 # "baru 3 tahun", "umur 6 tahun", "tiga hari lalu": ages and dates, not waits.
 _NOT_WAIT_BEFORE = re.compile(r"(?:baru|umur|usia|berusia|bayi\w*|lahir)\s*$", re.I)

@@ -146,5 +146,6 @@ def stable_int(*parts: object) -> int:
 
 def sentences(text: str) -> list[str]:
     """Split a draft into sentences, keeping the punctuation."""
-    parts = re.split(r"(?<=[.!?])\s+", text.strip())
+    # "LAPOR! (lapor.go.id)" and "LAPOR! punya …" are a name, not the end of a sentence.
+    parts = re.split(r"(?<!LAPOR!)(?<=[.!?])\s+", text.strip())
     return [p for p in parts if p]

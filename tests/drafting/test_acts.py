@@ -28,7 +28,7 @@ FULL = {
     "remit_summary": "dokumen kependudukan",
     "pii": "NIK", "praise_topic": "layanan KK di MPP", "praise_what": "urusan KK lancar",
     "staff_praise": True, "staff": True, "suggestion": "supaya loket dibuka Sabtu",
-    "death": False, "abusive": False, "sarcasm": False,
+    "death": False, "abusive": False, "sarcasm": False, "internal": False,
 }  # fmt: skip
 EMPTY = {k: (False if isinstance(v, bool) else "") for k, v in FULL.items()} | {
     "addr": "Kak", "kak": "Kak", "reach": "kanal pengaduan resmi kami",
