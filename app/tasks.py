@@ -1,7 +1,10 @@
 """The job registry: which module handles every job kind (the outbox worker reads it).
 
 Producers enqueue a `JobKind`; the worker looks its handler up here. A dead handler records what
-a job that gave up means for its subject (a draft that could not be published, say).
+a job that gave up means for its subject (a draft that could not be published, say). A kind
+with a batch handler has the due jobs the worker claimed together run in one transaction
+(comments delivered by webhooks are classified and drafted as one batch); if that fails, they
+run one by one through the plain handler.
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ HANDLERS: dict[str, Handler] = {
     JobKind.WEBHOOK_DELIVER: integrations.deliver_webhook,
     JobKind.CHATWOOT_NOTE: integrations.chatwoot_note,
     JobKind.META_MENTION: integrations.read_mention,
+}
+
+BATCH_HANDLERS: dict[str, Handler] = {
+    JobKind.COMMENT_PROCESS: comments.handle_process,  # takes "comment_ids"
 }
 
 DEAD_HANDLERS: dict[str, DeadHandler] = {

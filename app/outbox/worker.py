@@ -13,7 +13,7 @@ from app.outbox import service as outbox
 from app.outbox.jobs import ATTEMPT_KEY, JobContext
 from app.outbox.service import JobDeferred, JobParked, PermanentJobError
 from app.tables import Job
-from app.tasks import DEAD_HANDLERS, HANDLERS
+from app.tasks import BATCH_HANDLERS, DEAD_HANDLERS, HANDLERS
 
 __all__ = ["ATTEMPT_KEY", "JobContext", "Worker"]
 
@@ -39,9 +39,43 @@ class Worker:
                 limit=settings.worker_batch_size,
                 now=self.context.clock(),
             )
+        together: dict[str, list[Job]] = {}
         for job in jobs:
-            self._run(job)
+            if job.kind in BATCH_HANDLERS:
+                together.setdefault(job.kind, []).append(job)
+        done: set[int | None] = set()
+        for kind, group in together.items():
+            if len(group) > 1 and self._run_together(kind, group):
+                done.update(j.id for j in group)
+        for job in jobs:
+            if job.id not in done:
+                self._run(job)
         return len(jobs)
+
+    def _run_together(self, kind: str, group: list[Job]) -> bool:
+        """Run jobs of a batchable kind in one transaction; False (nothing kept) on failure."""
+        ids = [
+            i
+            for job in group
+            for i in (job.payload.get("comment_ids") or [job.payload.get("comment_id")])
+            if i is not None
+        ]
+        with Session(self.context.engine, expire_on_commit=False) as session:
+            try:
+                payload = {"comment_ids": ids, ATTEMPT_KEY: max(j.attempts for j in group)}
+                result = BATCH_HANDLERS[kind](session, payload, self.context)
+                for job in group:
+                    fresh = session.get(Job, job.id)
+                    assert fresh is not None
+                    outbox.complete(session=session, job=fresh, result=result)
+                session.commit()
+            except Exception as exc:  # each job runs alone next, and fails or retries on its own
+                session.rollback()
+                error = type(exc).__name__
+                log.warning("job.batch_failed kind=%s jobs=%d error=%s", kind, len(group), error)
+                return False
+        log.info("job.done kind=%s jobs=%d (together)", kind, len(group))
+        return True
 
     def drain(self, *, max_rounds: int = 100) -> int:
         """Run until no job is due (tests, CLI)."""

@@ -10,7 +10,7 @@ from app.drafting.drafter import load_drafter
 from app.outbox import service as outbox
 from app.outbox.worker import Worker
 from app.tables import Comment, Draft, Job, utcnow
-from app.tasks import HANDLERS
+from app.tasks import BATCH_HANDLERS, HANDLERS
 
 
 class BrokenClassifier:
@@ -171,3 +171,55 @@ def test_expired_lease_is_taken_over(engine, settings, classifier, worker):
         assert s.get(Comment, cid).status == "processed"
         job = s.exec(select(Job).where(col(Job.kind) == "comment.process")).one()
         assert job.status == "done" and job.locked_by == worker.worker_id
+
+
+def test_due_comment_jobs_are_processed_together(engine, settings, classifier, worker):
+    ids = [
+        _ingest(engine, settings, classifier, inline=False, external_id=f"t{i}", text=text)
+        for i, text in enumerate(["jalan rusak tolong", "syarat KTP apa ya?", "lampu mati"] * 2)
+    ]
+    calls: list[list[int]] = []
+    original = BATCH_HANDLERS["comment.process"]
+
+    def recording(session, payload, ctx):
+        calls.append(sorted(payload["comment_ids"]))
+        return original(session, payload, ctx)
+
+    BATCH_HANDLERS["comment.process"] = recording
+    try:
+        assert worker.run_once() == 6
+    finally:
+        BATCH_HANDLERS["comment.process"] = original
+    assert calls == [sorted(ids)]  # one transaction for the six
+    with Session(engine) as s:
+        assert {c.status for c in s.exec(select(Comment))} == {"processed"}
+        assert len(s.exec(select(Draft)).all()) == 6
+        assert {j.status for j in s.exec(select(Job).where(Job.kind == "comment.process"))} == {
+            "done"
+        }
+
+
+def test_a_failing_batch_runs_its_jobs_one_by_one(engine, settings, classifier, worker):
+    good = _ingest(engine, settings, classifier, inline=False, external_id="g", text="jalan rusak")
+    bad = _ingest(engine, settings, classifier, inline=False, external_id="b", text="lampu mati")
+    with Session(engine) as s:  # the bad job points at a comment that no longer exists
+        job = s.exec(select(Job).where(Job.payload["comment_id"].as_integer() == bad)).one()
+        job.payload = {"comment_id": 10**9}
+        s.add(job)
+        s.commit()
+    original = HANDLERS["comment.process"]
+
+    def strict(session, payload, ctx):
+        if 10**9 in (payload.get("comment_ids") or [payload.get("comment_id")]):
+            raise RuntimeError("no such comment")
+        return original(session, payload, ctx)
+
+    BATCH_HANDLERS["comment.process"], HANDLERS["comment.process"] = strict, strict
+    try:
+        assert worker.run_once() == 2
+    finally:
+        BATCH_HANDLERS["comment.process"], HANDLERS["comment.process"] = original, original
+    with Session(engine) as s:
+        assert s.get(Comment, good).status == "processed"
+        statuses = {j.payload.get("comment_id"): j.status for j in s.exec(select(Job))}
+        assert statuses[good] == "done" and statuses[10**9] == "pending"  # retried later
