@@ -549,6 +549,17 @@ def _as_request(request: DraftRequest, slots: Slots) -> DraftRequest:
         return replace(request, prediction=replace(prediction, intent="keluhan"))
     if prediction.intent == "saran" and slots.service_kind in ("integrity", "security"):
         return replace(request, prediction=replace(prediction, intent="keluhan"))
+    if prediction.intent == "saran" and slots.problem == "system" and not slots.suggestion:
+        # "tidak bisa login di aplikasi …": a broken app reported, no proposal in it.
+        return replace(request, prediction=replace(prediction, intent="keluhan"))
+    if (
+        prediction.intent == "lainnya"
+        and slots.question
+        and (slots.services or slots.institution)
+        and not (slots.chatter or slots.election or slots.grief)
+    ):
+        # "apakah dinas sosial ada program …?": a question to an office, left unlabelled.
+        return replace(request, prediction=replace(prediction, intent="pertanyaan"))
     return request
 
 

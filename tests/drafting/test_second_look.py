@@ -158,3 +158,33 @@ def test_no_act_variant_promises_anything() -> None:
     text = (Path(PROMPTS) / "acts.v1.yaml").read_text(encoding="utf-8")
     body = text[text.index("acts:") :]
     assert no_promise(body), [p for p in PROMISE if fold(p) in fold(body)]
+
+
+def test_a_broken_app_labelled_a_suggestion_is_answered_as_a_complaint(
+    drafter: PlanDrafter, demo: DraftContext
+) -> None:
+    text = "tidak bisa login di aplikasi antrean, daftar akun baru katanya NIK sudah terdaftar"
+    result = drafter.draft(request(text, "saran"), demo)
+    assert result.action == "reply"
+    assert "saran" not in fold(result.text or "") and "masukan" not in fold(result.text or "")
+
+
+def test_a_question_to_an_office_left_unlabelled_is_not_answered_with_a_greeting(
+    drafter: PlanDrafter, demo: DraftContext
+) -> None:
+    text = "apakah dinas sosial ada program pelatihan kerja untuk warga difabel"
+    result = drafter.draft(request(text, "lainnya"), demo)
+    assert result.action == "reply"
+    assert "menyapa" not in fold(result.text or "")
+    assert no_promise(result.text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ada beberapa lubang di jalan dekat taman kota", "jalan tidak rata, bahaya buat pengendara"],
+)
+def test_road_damage_written_the_other_way_round_is_routed(
+    drafter: PlanDrafter, demo: DraftContext, text: str
+) -> None:
+    result = drafter.draft(request(text, "keluhan"), demo)
+    assert result.action == "reply" and "jalan rusak" in fold(result.text or "")
