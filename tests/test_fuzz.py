@@ -117,6 +117,7 @@ def test_schema_fuzz_has_no_server_errors(live_app, engine: Engine) -> None:
             except Unsatisfiable:  # nothing to make invalid (an operation without inputs)
                 continue
     assert counter[0] > EXAMPLES * 20
+    print(f"fuzz: {counter[0]} cases, {len(failures)} failures")  # shown with `pytest -s`
     kinds = sorted({f.split("\n\n")[0] + " " + _kind(f) for f in failures})
     assert not failures, "\n".join(kinds) + "\n\n" + "\n\n".join(failures[:3])
 

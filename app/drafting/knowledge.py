@@ -114,15 +114,19 @@ def parse_yaml(text: str) -> KbFile:
 
 def parse_csv(text: str) -> KbFile:
     """Parse a KB CSV with a header: question, answer, keywords (``;``-separated), link, slug."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if not reader.fieldnames or not {"question", "answer"} <= {
-        f.strip().lower() for f in reader.fieldnames
-    }:
-        raise KbFormatError("CSV needs a header with at least `question` and `answer`")
-    items = []
-    for n, row in enumerate(reader, start=2):
-        clean = {(k or "").strip().lower(): v for k, v in row.items()}
-        items.append(item_from_mapping(clean, where=f"line {n}"))
+    # newline="": the csv module handles line ends itself (a lone "\r" is not an error).
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        if not reader.fieldnames or not {"question", "answer"} <= {
+            f.strip().lower() for f in reader.fieldnames
+        }:
+            raise KbFormatError("CSV needs a header with at least `question` and `answer`")
+        items = []
+        for n, row in enumerate(reader, start=2):
+            clean = {(k or "").strip().lower(): v for k, v in row.items()}
+            items.append(item_from_mapping(clean, where=f"line {n}"))
+    except csv.Error as exc:
+        raise KbFormatError(f"CSV line {reader.line_num}: {exc}") from exc
     return KbFile(entries=items)
 
 
