@@ -172,6 +172,9 @@ class Draft(SQLModel, table=True):
     posted_url: str | None = Field(default=None, max_length=1000)  # manual: where it was posted
     hide_reason: str | None = Field(default=None, max_length=20)  # spam | pii
     assigned_to: str | None = Field(default=None, max_length=150, index=True)
+    # The comment's created_at, copied so the queue order (priority, then oldest comment first)
+    # is one index scan instead of sorting every pending draft joined to its comment.
+    comment_created_at: datetime | None = _ts(nullable=True)
 
 
 class AuditEvent(SQLModel, table=True):
@@ -318,3 +321,23 @@ class RevokedSession(SQLModel, table=True):
     user_id: int | None = Field(default=None, index=True)
     revoked_at: datetime = _ts()
     expires_at: datetime = _ts(index=True)
+
+
+# The review queue's order (`drafts.service.list_queue`): a LIMIT-ed index scan per status.
+sa.Index(
+    "ix_drafts_queue",
+    Draft.__table__.c.status,  # type: ignore[attr-defined]
+    Draft.__table__.c.priority.desc(),  # type: ignore[attr-defined]
+    Draft.__table__.c.comment_created_at,  # type: ignore[attr-defined]
+    Draft.__table__.c.id,  # type: ignore[attr-defined]
+)
+
+
+@sa.event.listens_for(Draft, "before_insert")
+def _copy_comment_created_at(mapper: Any, connection: Any, target: Draft) -> None:
+    """Every draft carries its comment's created_at (code that builds a draft may set it)."""
+    if target.comment_created_at is None and target.comment_id is not None:
+        comments = Comment.__table__  # type: ignore[attr-defined]
+        target.comment_created_at = connection.execute(
+            sa.select(comments.c.created_at).where(comments.c.id == target.comment_id)
+        ).scalar()

@@ -230,14 +230,20 @@ async def _readyz(base: str, result: Result) -> None:
 
 
 def _cpu_seconds(pid: int | None) -> float | None:
-    """User + system CPU seconds of a process and its threads (Linux /proc)."""
+    """User + system CPU seconds of a process, its threads and its child processes (the
+    workers of `tanggap serve --workers N`), from Linux /proc."""
     if pid is None:
         return None
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total, found = 0.0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            found = True
+    return total if found else None
 
 
 async def run_scenario(

@@ -449,6 +449,7 @@ def hide_for_privacy(
             session.add(draft)
     hide = Draft(
         comment_id=comment_id,
+        comment_created_at=comment.created_at,
         action="hide",
         hide_reason="pii",
         tone="netral",

@@ -102,6 +102,7 @@ def create_draft(
         )
     draft = Draft(
         comment_id=comment.id,  # type: ignore[arg-type]
+        comment_created_at=comment.created_at,
         action=result.action,
         text=result.text,
         drafted_text=result.text,
@@ -154,6 +155,7 @@ def _store_no_reply(
     reason = result.reason or "policy"
     draft = Draft(
         comment_id=comment.id,  # type: ignore[arg-type]
+        comment_created_at=comment.created_at,
         action=NO_REPLY,
         status=NO_REPLY,
         text=None,
@@ -242,6 +244,7 @@ def reply_with_thanks(*, session: Session, draft_id: int, actor: str) -> tuple[D
     )
     new = Draft(
         comment_id=comment.id,  # type: ignore[arg-type]
+        comment_created_at=comment.created_at,
         action="reply",
         text=text,
         drafted_text=text,
@@ -297,7 +300,8 @@ class QueueFilter:
 
 
 def encode_cursor(draft: Draft, comment: Comment) -> str:
-    raw = json.dumps([draft.priority, comment.created_at.isoformat(), draft.id])
+    created = draft.comment_created_at or comment.created_at
+    raw = json.dumps([draft.priority, created.isoformat(), draft.id])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -345,16 +349,17 @@ def list_queue(
         query = query.where(
             or_(
                 col(Draft.priority) < prio,
-                and_(col(Draft.priority) == prio, col(Comment.created_at) > created),
+                and_(col(Draft.priority) == prio, col(Draft.comment_created_at) > created),
                 and_(
                     col(Draft.priority) == prio,
-                    col(Comment.created_at) == created,
+                    col(Draft.comment_created_at) == created,
                     col(Draft.id) > draft_id,
                 ),
             )
         )
+    # The order of the ix_drafts_queue index (status, priority desc, comment_created_at, id).
     query = query.order_by(
-        col(Draft.priority).desc(), col(Comment.created_at).asc(), col(Draft.id).asc()
+        col(Draft.priority).desc(), col(Draft.comment_created_at).asc(), col(Draft.id).asc()
     ).limit(limit + 1)
     rows = [(d, c) for d, c in session.exec(query)]
     next_cursor = None
