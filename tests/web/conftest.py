@@ -155,6 +155,8 @@ def browser() -> Iterator[Any]:
 def page(browser: Any, live: Live) -> Iterator[Any]:
     """A fresh browser context (no cookies) with a wide desktop viewport; fails on JS errors."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    # The copy button writes to the clipboard; newer Chromium waits for this permission.
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.url)
     context.set_default_timeout(5000)
     pg = context.new_page()
     errors: list[str] = []

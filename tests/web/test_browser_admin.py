@@ -59,7 +59,11 @@ def test_demo_approve_ready_copy_mark_posted_raises_reply_rate(page, live, login
     text = item.locator("textarea[readonly]").input_value()
     assert text
     item.get_by_test_id("copy").click()
-    assert item.get_by_test_id("copy").inner_text() == "Tersalin ✓"
+    page.wait_for_function(
+        "id => document.querySelector(`[data-draft-id='${id}'] [data-testid=copy]`)"
+        ".textContent.includes('Tersalin')",
+        arg=draft_id,
+    )
     assert page.evaluate("navigator.clipboard.readText()") == text
     item.locator('input[name="url"]').fill("https://www.instagram.com/p/x/c/1")
     item.get_by_test_id("mark-posted").click()
