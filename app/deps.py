@@ -1,9 +1,14 @@
-"""Dependencies: database session, components, clock and authentication."""
+"""Dependencies: database session, components, clock and authentication.
+
+Dependencies that only read app state are `async def`: FastAPI runs a plain `def` dependency in
+the thread pool, and those hops were most of a `/classify` call's time outside the model. Only
+the ones that touch the database (the session, the key lookup) stay sync.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
 from typing import Annotated
 
@@ -43,7 +48,7 @@ IdPath = Annotated[int, PathParam(ge=1, le=MAX_DB_INT)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_DB_INT)]
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -53,21 +58,21 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_classifier(request: Request) -> Classifier:
+async def get_classifier(request: Request) -> Classifier:
     classifier: Classifier | None = getattr(request.app.state, "classifier", None)
     if classifier is None:
         raise ModelNotReady()
     return classifier
 
 
-def get_drafter(request: Request) -> Drafter:
+async def get_drafter(request: Request) -> Drafter:
     drafter: Drafter | None = getattr(request.app.state, "drafter", None)
     if drafter is None:
         raise ModelNotReady("The drafter is not loaded yet.")
     return drafter
 
 
-def get_clock() -> Callable[[], datetime]:
+async def get_clock() -> Callable[[], datetime]:
     return utcnow
 
 
@@ -75,7 +80,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_processing(request: Request) -> ProcessingBatcher | None:
+async def get_processing(request: Request) -> ProcessingBatcher | None:
     """The micro-batched processing of API ingests (None: process in the request)."""
     return getattr(request.app.state, "processing", None)
 
@@ -114,8 +119,8 @@ def get_principal(
     return principal
 
 
-def require_role(role: str) -> Callable[..., Principal]:
-    def dependency(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+def require_role(role: str) -> Callable[..., Awaitable[Principal]]:
+    async def dependency(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if not principal.has_role(role):
             raise Forbidden(f"Requires role '{role}' or higher.")
         return principal
