@@ -350,6 +350,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="fine-tune this model folder on the labeled real texts and own corpus "
         "(app/nlp/finetune.py) instead of training from e5",
     )
+    p.add_argument(
+        "--heads",
+        action="store_true",
+        help="only fit the linear heads of the --output folder on its mean-pooled last layer "
+        "(app/nlp/heads.py, writes heads.json)",
+    )
     p.set_defaults(func=_lazy("app.nlp.commands:train"))
 
     p = sub.add_parser("eval", help="evaluate the classifier, or drafts with `eval drafts`")

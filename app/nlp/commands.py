@@ -37,6 +37,11 @@ def train(args: argparse.Namespace) -> int:
             feedback = comments_service.feedback_examples(session=session)
         print(f"reviewer feedback examples: {len(feedback)}", file=sys.stderr)
     output = Path(args.output)
+    if getattr(args, "heads", False):
+        from app.nlp.heads import fit_heads
+
+        print(json.dumps(fit_heads(output, Path(args.data_dir))))
+        return 0
     if getattr(args, "init", None):
         from app.nlp.finetune import finetune_model
 

@@ -5,7 +5,9 @@ The folder's ``config.json`` ``id2label`` is the flat list of task-prefixed labe
 softmax per task group, optional per-task temperatures (``tanggap_temperatures``). So a user's own
 IndoBERT fine-tune with the same label config is a drop-in replacement via ``TANGGAP_MODEL_DIR``.
 An optional ``action:reply``, ``action:no_reply``, ``action:hide`` group is the action head; the
-rules of `app.nlp.action` back it up (and stand in for it when a folder has none).
+rules of `app.nlp.action` back it up (and stand in for it when a folder has none). An optional
+``heads.json`` holds linear heads on the mean-pooled last layer that are mixed into the head's
+probabilities (`app.nlp.heads`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 from app.nlp.action import decide
 from app.nlp.classifier import Prediction
+from app.nlp.heads import HEADS_FILE, LinearHead, read_heads
 from app.nlp.labels import ACTIONS, INTENTS, SENTIMENTS
 from app.nlp.normalise import lexicon_hit, normalise
 
@@ -35,9 +38,10 @@ logger = logging.getLogger(__name__)
 
 
 def weights_hash(path: Path) -> str:
-    """Short SHA-256 of the weight file(s) in a model folder."""
+    """Short SHA-256 of the weight file(s) in a model folder (and its linear heads)."""
     digest = hashlib.sha256()
     files = sorted(path.glob("*.safetensors")) or [p for p in path.glob("*.bin")]
+    files += [path / HEADS_FILE] if (path / HEADS_FILE).is_file() else []
     for file in files:
         with file.open("rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -55,6 +59,7 @@ class TransformerClassifier:
         model_version: ``<folder name>-<weights hash>``.
         groups: head indices and label names per task.
         temperatures: per-task softmax temperature from calibration.
+        heads: linear heads on the mean-pooled last layer by task (`app.nlp.heads`).
     """
 
     def __init__(
@@ -70,6 +75,7 @@ class TransformerClassifier:
         mark_styled: bool = False,
         trace: bool = False,
         per_text: bool = False,
+        heads: dict[str, LinearHead] | None = None,
     ) -> None:
         self.model = model
         self.tokenizer = tokenizer
@@ -83,6 +89,7 @@ class TransformerClassifier:
         # (padding included), so its numbers for a text would depend on the other texts of the
         # batch: such a model runs each text on its own.
         self.per_text = per_text
+        self.heads = dict(heads or {})
         self.groups = _groups(model.config.id2label)
         if "intent" not in self.groups or "sentiment" not in self.groups:
             raise ValueError("id2label must hold intent:* and sentiment:* labels")
@@ -139,6 +146,7 @@ class TransformerClassifier:
             mark_styled=bool(getattr(config, "tanggap_mark_styled", False)),
             trace=trace,
             per_text=quantize,
+            heads=read_heads(path),
         )
 
     @property
@@ -160,24 +168,19 @@ class TransformerClassifier:
             enc.pop("token_type_ids", None)
         return enc
 
-    def _logits(self, enc: dict[str, Any]) -> Any:
+    def _forward(self, enc: dict[str, Any]) -> tuple[Any, Any]:
+        """Head logits and, when the folder has linear heads, the mean-pooled last layer."""
         if self._graph is not None:
-            return self._graph(*[enc[k] for k in self._graph_inputs]).float()
-        return self.model(**enc).logits.float()
+            out = self._graph(*[enc[k] for k in self._graph_inputs]).float()
+        else:
+            out = _LogitsAndMean(self.model, tuple(enc), bool(self.heads))(*enc.values()).float()
+        n = self.model.config.num_labels
+        return out[:, :n], (out[:, n:] if self.heads else None)
 
     def _trace(self) -> tuple[Any, tuple[str, ...]]:
         """Trace the forward pass on a padded batch; returns the graph (None when tracing fails
         or disagrees with the eager model) and the names of its input tensors, in order."""
         import torch
-
-        class _Logits(torch.nn.Module):
-            def __init__(self, model: Any, names: tuple[str, ...]) -> None:
-                super().__init__()
-                self.model = model
-                self.names = names
-
-            def forward(self, *tensors: Any) -> Any:
-                return self.model(**dict(zip(self.names, tensors, strict=True))).logits
 
         # Padding in the example keeps the attention mask in the graph (a trace of an unpadded
         # batch could drop it and be wrong for padded ones).
@@ -191,15 +194,16 @@ class TransformerClassifier:
         try:
             with warnings.catch_warnings(), torch.inference_mode():
                 warnings.simplefilter("ignore")  # TracerWarnings about Python values
+                wrapper = _LogitsAndMean(self.model, names, bool(self.heads))
                 graph = torch.jit.trace(
-                    _Logits(self.model, names),
+                    wrapper,
                     tuple(example[k] for k in names),
                     check_trace=False,
                     strict=False,
                 )
                 for texts in TRACE_CHECK:
                     enc = self._encode(list(texts))
-                    eager = self.model(**enc).logits.float()
+                    eager = wrapper(*[enc[k] for k in names]).float()
                     traced = graph(*[enc[k] for k in names]).float()
                     if eager.shape != traced.shape or (eager - traced).abs().max() > 1e-4:
                         raise ValueError("traced logits differ from the eager model")
@@ -228,13 +232,16 @@ class TransformerClassifier:
         with self._lock, torch.inference_mode():
             for start in range(0, len(order), step):
                 idx = order[start : start + step]
-                logits = self._logits(self._encode([clean[i] for i in idx]))
+                logits, feats = self._forward(self._encode([clean[i] for i in idx]))
                 for task, members in self.groups.items():
                     cols = [i for i, _ in members]
                     temp = float(self.temperatures.get(task, 1.0)) or 1.0
-                    p = torch.softmax(logits[:, cols] / temp, dim=-1).tolist()
+                    p = torch.softmax(logits[:, cols] / temp, dim=-1).numpy()
+                    if task in self.heads and feats is not None:
+                        names = [name for _, name in members]
+                        p = self.heads[task].mix(p, names, feats.numpy())
                     for row, i in enumerate(idx):
-                        probs[i][task] = p[row]
+                        probs[i][task] = [float(v) for v in p[row]]
         preds = [self._prediction(p) for p in probs]
         if self.abusive_lexicon:
             # The project's own lexicon backs up the abusive head (whose labels came from it).
@@ -280,6 +287,35 @@ class TransformerClassifier:
             abusive=p_abusive >= 0.5,
             scores=scores,
         )
+
+
+def _logits_and_mean_module() -> Any:
+    import torch
+
+    from app.nlp.e5 import masked_mean
+
+    class LogitsAndMean(torch.nn.Module):
+        """Head logits, followed (``with_mean``) by the mean-pooled last layer, in one tensor."""
+
+        def __init__(self, model: Any, names: tuple[str, ...], with_mean: bool) -> None:
+            super().__init__()
+            self.model = model
+            self.names = names
+            self.with_mean = with_mean
+
+        def forward(self, *tensors: Any) -> Any:
+            enc = dict(zip(self.names, tensors, strict=True))
+            if not self.with_mean:
+                return self.model(**enc).logits
+            out = self.model(**enc, output_hidden_states=True)
+            mean = masked_mean(out.hidden_states[-1], enc["attention_mask"])
+            return torch.cat([out.logits, mean], dim=1)
+
+    return LogitsAndMean
+
+
+def _LogitsAndMean(model: Any, names: tuple[str, ...], with_mean: bool) -> Any:
+    return _logits_and_mean_module()(model, names, with_mean)
 
 
 def _groups(id2label: dict[Any, str]) -> dict[str, list[tuple[int, str]]]:

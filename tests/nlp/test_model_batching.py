@@ -59,12 +59,13 @@ def test_a_text_gets_the_same_labels_alone_and_in_mixed_batches(clf) -> None:
         by_text = {i: p for i, p in zip(order, preds, strict=True)}
         for i, one in enumerate(alone):
             got = by_text[i]
-            assert (got.intent, got.sentiment, got.abusive) == (
+            assert (got.intent, got.sentiment, got.abusive, got.action) == (
                 one.intent,
                 one.sentiment,
                 one.abusive,
+                one.action,
             ), TEXTS[i]
-            for task in ("intent", "sentiment"):
+            for task in ("intent", "sentiment", "action"):
                 for label, p in one.scores[task].items():
                     assert got.scores[task][label] == pytest.approx(p, abs=1e-3), TEXTS[i]
             assert got.scores["abusive"] == pytest.approx(one.scores["abusive"], abs=1e-3)

@@ -1,0 +1,60 @@
+"""Linear heads on the mean-pooled last layer (`app.nlp.heads`)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from app.nlp.heads import HEADS_FILE, LinearHead, read_heads, to_head
+
+
+def _head(**kw) -> LinearHead:
+    coef = np.asarray([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]], dtype=np.float32)
+    return LinearHead(("a", "b", "spam"), coef, np.zeros(3, dtype=np.float32), **kw)
+
+
+def test_blend_mixes_the_model_head_and_the_linear_head() -> None:
+    x = np.asarray([[2.0, 0.0]], dtype=np.float32)
+    head_p = np.asarray([[0.1, 0.8, 0.1]])
+    lin = _head().proba(x)
+    got = _head(blend=0.5).mix(head_p, ["a", "b", "spam"], x)
+    assert got == pytest.approx(0.5 * head_p + 0.5 * lin)
+    assert got.sum() == pytest.approx(1.0)
+
+
+def test_kept_labels_keep_the_model_heads_probability() -> None:
+    x = np.asarray([[2.0, 0.0], [0.0, 0.0]], dtype=np.float32)
+    head_p = np.asarray([[0.05, 0.05, 0.9], [0.5, 0.5, 0.0]])
+    # the model head orders its labels differently: names decide
+    got = _head(keep=("spam",)).mix(head_p[:, [2, 0, 1]], ["spam", "a", "b"], x)
+    assert got[:, 0] == pytest.approx([0.9, 0.0])
+    assert got.sum(axis=1) == pytest.approx([1.0, 1.0])
+    assert got[0, 1] > got[0, 2]  # the linear head prefers "a" for the first text
+
+
+def test_folded_scaler_gives_the_pipelines_probabilities() -> None:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(3.0, 2.0, size=(60, 4))
+    y = np.asarray(["p", "q", "r"] * 20)
+    model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=500)).fit(x, y)
+    labels, coef, intercept = to_head(model)
+    head = LinearHead(labels, coef, intercept)
+    assert head.proba(x) == pytest.approx(model.predict_proba(x), abs=1e-4)
+
+
+def test_heads_of_other_weights_are_ignored(tmp_path) -> None:
+    (tmp_path / "model.safetensors").write_bytes(b"weights")
+    data = {"heads": {"intent": _head().to_json()}, "meta": {"model_weights": "00000000"}}
+    (tmp_path / HEADS_FILE).write_text(json.dumps(data))
+    assert read_heads(tmp_path) == {}
+    from app.nlp.heads import _body_hash
+
+    data["meta"]["model_weights"] = _body_hash(tmp_path)
+    (tmp_path / HEADS_FILE).write_text(json.dumps(data))
+    assert set(read_heads(tmp_path)) == {"intent"}
