@@ -58,3 +58,40 @@ def test_heads_of_other_weights_are_ignored(tmp_path) -> None:
     data["meta"]["model_weights"] = _body_hash(tmp_path)
     (tmp_path / HEADS_FILE).write_text(json.dumps(data))
     assert set(read_heads(tmp_path)) == {"intent"}
+
+
+def test_classifier_uses_the_heads_and_stays_batch_independent(tiny_model_dir, tmp_path) -> None:
+    import shutil
+
+    from app.nlp.heads import _body_hash
+    from app.nlp.labels import ACTIONS, INTENTS, SENTIMENTS
+    from app.nlp.transformer import TransformerClassifier
+
+    folder = tmp_path / "with-heads"
+    shutil.copytree(tiny_model_dir, folder)
+    hidden = json.loads((folder / "config.json").read_text())["hidden_size"]
+    rng = np.random.default_rng(1)
+    heads = {}
+    for task, labels in (("intent", INTENTS), ("sentiment", SENTIMENTS), ("action", ACTIONS)):
+        coef = rng.normal(0, 3.0, size=(len(labels), hidden)).astype(np.float32)
+        head = LinearHead(tuple(labels), coef, np.zeros(len(labels), dtype=np.float32),
+                          keep=("spam",) if task == "intent" else ())  # fmt: skip
+        heads[task] = head.to_json()
+    meta = {"model_weights": _body_hash(folder)}
+    (folder / HEADS_FILE).write_text(json.dumps({"heads": heads, "meta": meta}))
+    plain = TransformerClassifier.from_dir(tiny_model_dir)
+    clf = TransformerClassifier.from_dir(folder)
+    assert set(clf.heads) == {"intent", "sentiment", "action"}
+    assert clf.model_version != plain.model_version
+    texts = ["halo min", "jalan rusak parah di depan sekolah mohon segera diperbaiki", "makasih"]
+    mixed = clf.predict(texts + ["kapan pendaftaran dibuka?"] * 5)
+    base = plain.predict(texts)
+    for text, got, other in zip(texts, mixed, base, strict=False):
+        [one] = clf.predict([text])
+        assert got.scores["intent"] == pytest.approx(one.scores["intent"], abs=1e-3)
+        assert got.scores["action"] == pytest.approx(one.scores["action"], abs=1e-3)
+        # intent keeps the model head's spam probability; the rest comes from the heads
+        assert one.scores["intent"]["spam"] == pytest.approx(
+            other.scores["intent"]["spam"], abs=1e-3
+        )
+    assert any(a.scores["intent"] != b.scores["intent"] for a, b in zip(mixed, base, strict=False))
