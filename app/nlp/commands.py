@@ -40,7 +40,7 @@ def train(args: argparse.Namespace) -> int:
     if getattr(args, "heads", False):
         from app.nlp.heads import fit_heads
 
-        print(json.dumps(fit_heads(output, Path(args.data_dir))))
+        print(json.dumps(fit_heads(output, Path(args.data_dir))))  # int8: from the config
         return 0
     if getattr(args, "init", None):
         from app.nlp.finetune import finetune_model

@@ -117,10 +117,11 @@ def _full_tokenizer(image: Any, *, cased: bool, max_length: int) -> Any:
 
 
 def mini_features(
-    model_dir: Path, texts: Sequence[str], batch_size: int = 64
+    model_dir: Path, texts: Sequence[str], batch_size: int = 64, *, int8: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A sequence-classification folder's pooler output (what its head reads), mean-pooled last
-    layer and raw head logits for (already normalised) texts."""
+    layer and raw head logits for (already normalised) texts. ``int8``: through dynamic int8
+    quantisation, one text at a time, as `TransformerClassifier` runs a quantised folder."""
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -128,6 +129,15 @@ def mini_features(
     model = AutoModelForSequenceClassification.from_pretrained(
         model_dir, local_files_only=True, dtype=torch.float32
     ).eval()
+    if int8:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = torch.ao.quantization.quantize_dynamic(
+                model, {torch.nn.Linear}, dtype=torch.qint8
+            )
+        batch_size = 1
     max_len = int(getattr(model.config, "tanggap_max_length", 128))
     hidden = model.config.hidden_size
     pool = np.zeros((len(texts), hidden), dtype=np.float32)

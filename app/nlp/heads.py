@@ -93,12 +93,20 @@ class LinearHead:
         )
 
 
-def read_heads(model_dir: Path) -> dict[str, LinearHead]:
-    """The linear heads of a model folder by task (empty when it has no ``heads.json``)."""
+def read_heads(model_dir: Path, *, int8: bool = False) -> dict[str, LinearHead]:
+    """The linear heads of a model folder by task (empty when it has no ``heads.json``).
+
+    ``int8``: the heads fitted on the features of the dynamically quantised model (the
+    ``int8`` entry of the file), which differ from the float32 model's.
+    """
     path = Path(model_dir) / HEADS_FILE
     if not path.is_file():
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
+    if int8:
+        data = data.get("int8") or {}
+    if not data:
+        return {}
     if data.get("meta", {}).get("model_weights") != _body_hash(Path(model_dir)):
         # Heads fitted on another model's features would be silently wrong.
         logger.warning("%s ignored: it was fitted on other model weights", path)
@@ -211,15 +219,23 @@ def training_rows(data_dir: Path) -> tuple[list[Any], np.ndarray]:
     return real_train + real_dev + corpus, np.asarray(parts)
 
 
-def fit_heads(model_dir: Path, data_dir: Path) -> dict[str, Any]:
-    """Fit, select and calibrate the heads of ``model_dir`` and write its ``heads.json``."""
+def fit_heads(model_dir: Path, data_dir: Path, *, int8: bool | None = None) -> dict[str, Any]:
+    """Fit, select and calibrate the heads of ``model_dir`` and write its ``heads.json``.
+
+    ``int8`` (default: the folder's ``tanggap_quantize``) fits on the quantised model's
+    features and writes the file's ``int8`` entry; the other entry is kept when it was
+    fitted on the same weights.
+    """
     from app.nlp.e5 import mini_features
     from app.nlp.normalise import normalise
 
     started = time.time()
     examples, parts = training_rows(data_dir)
     texts = [normalise(e.text, mark_styled=True) for e in examples]
-    _, feats, _ = mini_features(model_dir, texts)
+    if int8 is None:
+        config = json.loads((Path(model_dir) / "config.json").read_text(encoding="utf-8"))
+        int8 = bool(config.get("tanggap_quantize", False))
+    _, feats, _ = mini_features(model_dir, texts, int8=int8)
     dev = np.flatnonzero(parts == "real_dev")
     heads: dict[str, Any] = {}
     report: dict[str, Any] = {}
@@ -236,13 +252,25 @@ def fit_heads(model_dir: Path, data_dir: Path) -> dict[str, Any]:
         report[task] = {**best, "temperature": temp, "n_labeled_all_parts": int((y != "").sum())}
         print(f"{task}: {report[task]}", flush=True)
     meta = {
-        "features": "mean of the last hidden layer (padding masked), float32",
+        "features": "mean of the last hidden layer (padding masked), "
+        + ("dynamic int8, one text at a time" if int8 else "float32"),
         "model_weights": _body_hash(Path(model_dir)),
         "selection": report,
         "grid": {k: list(v) for k, v in GRID.items()},
         "rows": {str(p): int((parts == p).sum()) for p in np.unique(parts)},
         "seconds": round(time.time() - started, 1),
     }
-    out = {"heads": heads, "meta": meta}
-    (Path(model_dir) / HEADS_FILE).write_text(json.dumps(out) + "\n", encoding="utf-8")
+    path = Path(model_dir) / HEADS_FILE
+    old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    mine = {"heads": heads, "meta": meta}
+    if int8:
+        out = {k: v for k, v in old.items() if k in ("heads", "meta")}
+        if out.get("meta", {}).get("model_weights") != meta["model_weights"]:
+            out = {}
+        out["int8"] = mine
+    else:
+        out = dict(mine)
+        if (old.get("int8") or {}).get("meta", {}).get("model_weights") == meta["model_weights"]:
+            out["int8"] = old["int8"]
+    path.write_text(json.dumps(out) + "\n", encoding="utf-8")
     return meta

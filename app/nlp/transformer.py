@@ -146,7 +146,7 @@ class TransformerClassifier:
             mark_styled=bool(getattr(config, "tanggap_mark_styled", False)),
             trace=trace,
             per_text=quantize,
-            heads=read_heads(path),
+            heads=read_heads(path, int8=bool(quantize)),
         )
 
     @property

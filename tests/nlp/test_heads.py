@@ -58,6 +58,12 @@ def test_heads_of_other_weights_are_ignored(tmp_path) -> None:
     data["meta"]["model_weights"] = _body_hash(tmp_path)
     (tmp_path / HEADS_FILE).write_text(json.dumps(data))
     assert set(read_heads(tmp_path)) == {"intent"}
+    # the quantised model has other features: it reads only the file's int8 entry
+    assert read_heads(tmp_path, int8=True) == {}
+    data["int8"] = {"heads": {"action": _head().to_json()}, "meta": dict(data["meta"])}
+    (tmp_path / HEADS_FILE).write_text(json.dumps(data))
+    assert set(read_heads(tmp_path, int8=True)) == {"action"}
+    assert set(read_heads(tmp_path)) == {"intent"}
 
 
 def test_classifier_uses_the_heads_and_stays_batch_independent(tiny_model_dir, tmp_path) -> None:
