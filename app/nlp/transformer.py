@@ -37,11 +37,11 @@ TRACE_CHECK = (
 logger = logging.getLogger(__name__)
 
 
-def weights_hash(path: Path) -> str:
-    """Short SHA-256 of the weight file(s) in a model folder (and its linear heads)."""
+def weights_hash(path: Path, *, heads: bool = False) -> str:
+    """Short SHA-256 of the weight file(s) in a model folder (``heads``: and its linear heads)."""
     digest = hashlib.sha256()
     files = sorted(path.glob("*.safetensors")) or [p for p in path.glob("*.bin")]
-    files += [path / HEADS_FILE] if (path / HEADS_FILE).is_file() else []
+    files += [path / HEADS_FILE] if heads and (path / HEADS_FILE).is_file() else []
     for file in files:
         with file.open("rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -135,18 +135,20 @@ class TransformerClassifier:
                 model = torch.ao.quantization.quantize_dynamic(
                     model, {torch.nn.Linear}, dtype=torch.qint8
                 )
+        heads = read_heads(path, int8=bool(quantize))
+        version = f"{path.name}-{weights_hash(path, heads=bool(heads))}"
         return cls(
             model,
             tokenizer,
             # The int8 path gives other numbers than the float weights: its own version.
-            model_version=f"{path.name}-{weights_hash(path)}" + ("-int8" if quantize else ""),
+            model_version=version + ("-int8" if quantize else ""),
             max_length=int(getattr(config, "tanggap_max_length", 128)),
             temperatures=getattr(config, "tanggap_temperatures", None),
             abusive_lexicon=bool(getattr(config, "tanggap_abusive_lexicon", False)),
             mark_styled=bool(getattr(config, "tanggap_mark_styled", False)),
             trace=trace,
             per_text=quantize,
-            heads=read_heads(path, int8=bool(quantize)),
+            heads=heads,
         )
 
     @property
