@@ -80,7 +80,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)
     classifier = load_classifier(
-        settings.model_dir, settings.classifier_backend, threads=settings.inference_threads
+        settings.model_dir,
+        settings.classifier_backend,
+        threads=settings.inference_threads,
+        quantize=settings.classifier_quantize,
     )
     context = JobContext(
         settings=settings,
@@ -406,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads",
         type=int,
         default=None,
-        help="torch threads for our model (default: TANGGAP_INFERENCE_THREADS, 1)",
+        help="torch threads for our model (default: TANGGAP_INFERENCE_THREADS; 0 = auto)",
     )
     p.set_defaults(func=_lazy("app.nlp.commands:bench_classify"))
 

@@ -54,7 +54,12 @@ class Settings(BaseSettings):
     inference_max_batch_texts: int = Field(default=32, ge=1)
     inference_max_wait_ms: float = Field(default=2.0, ge=0)
     inference_max_queue_texts: int = Field(default=1024, ge=1)
-    inference_threads: int = Field(default=1, ge=1, le=64)  # torch intra-op threads
+    # torch intra-op threads; 0 = auto: 1 for an int8 model (one text per pass, where thread
+    # hand-offs cost more than they gain), one per core for a float32 model
+    inference_threads: int = Field(default=0, ge=0, le=64)
+    # int8 (dynamic quantisation, one text per pass) or float32; None: the model folder's
+    # `tanggap_quantize` (the shipped model: float32, the more accurate path)
+    classifier_quantize: bool | None = None
     # Micro-batched processing of API ingests (app/comments/pipeline.py): concurrent requests'
     # comments are classified, drafted and committed together; a request waits at most
     # processing_wait_seconds, then its comment's safety-net job finishes the work.

@@ -148,7 +148,10 @@ def create_app(
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.thread_pool_size
         app.state.engine = engine or engine_from_settings(settings)
         inner = classifier or load_classifier(
-            settings.model_dir, settings.classifier_backend, threads=settings.inference_threads
+            settings.model_dir,
+            settings.classifier_backend,
+            threads=settings.inference_threads,
+            quantize=settings.classifier_quantize,
         )
         inner.warmup()
         # Requests and the worker share one inference thread that batches their texts.

@@ -380,7 +380,10 @@ def _seed_demo_comments(session: Session, settings: Settings, account: str) -> i
         actor="cli:seed-demo",
         settings=settings,
         classifier=load_classifier(
-            settings.model_dir, settings.classifier_backend, threads=settings.inference_threads
+            settings.model_dir,
+            settings.classifier_backend,
+            threads=settings.inference_threads,
+            quantize=settings.classifier_quantize,
         ),
         drafter=load_drafter(settings),
     )

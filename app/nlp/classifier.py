@@ -53,7 +53,11 @@ class Classifier(Protocol):
 
 
 def load_classifier(
-    model_dir: Path, backend: str = "auto", *, threads: int | None = None
+    model_dir: Path,
+    backend: str = "auto",
+    *,
+    threads: int | None = None,
+    quantize: bool | None = None,
 ) -> Classifier:
     """Load the configured classifier.
 
@@ -61,21 +65,26 @@ def load_classifier(
         model_dir: a Hugging Face checkpoint folder (``config.json`` with ``id2label``).
         backend: ``transformer`` requires the folder; ``keyword`` uses the rule baseline;
             ``auto`` uses the folder when it holds a model, else the baseline.
-        threads: torch's intra-op threads for inference (process-wide; None leaves torch's
-            default, one per core). One thread is fastest for the int8 model's one-text
-            calls (thread hand-offs cost more than the small matrices gain) and leaves the
-            other core to the web and database work.
+        threads: torch's intra-op threads for inference (process-wide). None leaves torch's
+            default; 0 picks: one thread for an int8 model (its one-text passes are fastest
+            on one thread, and the other core stays free for web and database work), one per
+            core for a float32 model.
+        quantize: int8 or float32; None uses the folder's ``tanggap_quantize``.
     """
     has_model = (model_dir / "config.json").is_file()
     if backend == "transformer" or (backend == "auto" and has_model):
+        import os
+
+        import torch
+
         from app.nlp.transformer import TransformerClassifier
 
+        clf = TransformerClassifier.from_dir(model_dir, quantize=quantize)
+        if threads == 0:
+            threads = 1 if clf.per_text else (os.cpu_count() or 1)
         if threads is not None:
-            import torch
-
             torch.set_num_threads(threads)
-
-        return TransformerClassifier.from_dir(model_dir)
+        return clf
     from app.nlp.keyword import KeywordClassifier
 
     return KeywordClassifier()

@@ -246,7 +246,8 @@ def run_benchmark(
     reference: bool = True,
     n_single: int = 300,
     n_reference_single: int = 60,
-    threads: int = 1,
+    threads: int = 0,
+    quantize: bool | None = None,
 ) -> dict[str, Any]:
     """Our classifier vs a 12-layer/768 BERT `pipeline("text-classification")`, same texts.
 
@@ -260,6 +261,9 @@ def run_benchmark(
     from app.nlp.transformer import TransformerClassifier
 
     default_threads = torch.get_num_threads()
+    clf = TransformerClassifier.from_dir(model_dir, quantize=quantize)
+    if threads == 0:  # as the server picks (TANGGAP_INFERENCE_THREADS=0)
+        threads = 1 if clf.per_text else default_threads
     torch.set_num_threads(threads)
     result: dict[str, Any] = {
         "n_texts": len(texts),
@@ -267,8 +271,8 @@ def run_benchmark(
         "torch_threads": threads,
         "reference_torch_threads": default_threads,
         "cpus": os.cpu_count(),
+        "int8": clf.per_text,
     }
-    clf = TransformerClassifier.from_dir(model_dir)
     clf.batch_size = batch_size
     clf.warmup()
     lat = []
@@ -351,6 +355,7 @@ def bench_classify(args: argparse.Namespace) -> int:
         batch_size=int(getattr(args, "batch_size", 64) or 64),
         reference=bool(getattr(args, "reference", True)),
         threads=int(getattr(args, "threads", None) or get_settings().inference_threads),
+        quantize=get_settings().classifier_quantize,
     )
     text = json.dumps(result, indent=2)
     print(text)
