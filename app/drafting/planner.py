@@ -176,7 +176,10 @@ def plan(
         if slots.reference:
             keys.append("have_ref.route")  # a ticket of an earlier report: where to follow it
     elif routed:
-        if intent == "pertanyaan" or (slots.question and intent not in ("keluhan", "kritik")):
+        asks = intent == "pertanyaan" or (slots.question and intent not in ("keluhan", "kritik"))
+        if asks and not slots.public_issue:
+            # A service someone applies for elsewhere (a passport, SIM): ask there. A public
+            # matter (a dark street lamp "?") is a report even when it ends with a question.
             keys += ["route.question"]
             close = "close.question"
         elif slots.public_issue:
@@ -221,8 +224,17 @@ def plan(
     else:
         keys.append("acknowledge.other")
         close = "close.other"
-    if slots.pii:
+    if _exposes_personal_data(slots):
         keys.append("privacy")
         flags.append(FLAG_HIDE_PII)
     keys.append(close)
     return Plan(keys=tuple(keys), flags=tuple(flags))
+
+
+def _exposes_personal_data(slots: Slots) -> bool:
+    """Personal data worth a warning: an address in a report of a public matter (a broken road
+    "di Jl. Girilaya RT 3") is where the problem is, not where someone lives; numbers (NIK,
+    phone, account) and e-mail always are."""
+    if not slots.pii:
+        return False
+    return not (slots.public_issue and set(slots.pii) <= {"address"})

@@ -188,3 +188,21 @@ def test_road_damage_written_the_other_way_round_is_routed(
 ) -> None:
     result = drafter.draft(request(text, "keluhan"), demo)
     assert result.action == "reply" and "jalan rusak" in fold(result.text or "")
+
+
+def test_an_address_that_places_a_public_problem_gets_no_privacy_warning(
+    drafter: PlanDrafter, demo: DraftContext
+) -> None:
+    text = "jalan berlubang parah di Jl. Girilaya No. 12 RT 3 RW 8, tolong diperbaiki"
+    req = request(text, "keluhan", pii=[pii_span(text, "Jl. Girilaya No. 12 RT 3 RW 8", "address")])
+    result = drafter.draft(req, demo)
+    assert result.action == "reply" and "privacy" not in result.acts
+    assert FLAG_HIDE_PII not in result.flags
+
+
+def test_a_dark_street_lamp_with_a_question_mark_is_a_report_not_a_question(
+    drafter: PlanDrafter, demo: DraftContext
+) -> None:
+    result = drafter.draft(request("lampu penerangan jalan sering padam ?", "lainnya"), demo)
+    assert result.action == "reply" and "syarat" not in fold(result.text or "")
+    assert "lapor" in fold(result.text or "")
