@@ -82,8 +82,8 @@ def missed_report(prediction: Prediction, slots: Slots) -> str | None:
     The second, conservative look at ``no_reply``: personal data posted with a request or a
     problem (the reply asks to delete it), a security or misuse-of-funds report (routed to the
     police or the inspectorate), a public-service problem (a broken road, a dark street lamp),
-    or a request that names a ticket number. Chatter, grief, election talk and abuse stay
-    unanswered.
+    a request that names a ticket number, or a question about a named public service. Chatter
+    between users, grief, election talk and abuse stay unanswered.
     """
     if slots.chatter or slots.grief or slots.election or slots.gambling or prediction.abusive:
         return None
@@ -99,6 +99,13 @@ def missed_report(prediction: Prediction, slots: Slots) -> str | None:
         return "public_issue"
     if slots.request and (slots.reference or slots.institution or slots.services):
         return "request"
+    if (
+        slots.question
+        and slots.services
+        and not slots.commercial
+        and (slots.ask or slots.institution or slots.request or slots.public_words)
+    ):
+        return "question"  # "kenapa kepesertaan BPJS kami berbeda?": a question about a service
     return None
 
 

@@ -67,6 +67,12 @@ _TIME_GIVEN = re.compile(
     r"|tanggal \d+|jam \d+|hari (?:senin|selasa|rabu|kamis|jumat|sabtu))\b",
     re.IGNORECASE,
 )
+_ASK = re.compile(
+    r"\b(?:menanyakan|bertanya|mau (?:nanya|tanya)|ingin (?:tanya|bertanya)|izin (?:nanya|tanya)"
+    r"|ijin (?:nanya|tanya)|mohon info(?:rmasi)?|minta info(?:rmasi)?|bagaimana cara|gimana cara"
+    r"|caranya (?:gimana|bagaimana)|apakah bisa|bisakah)\b",
+    re.IGNORECASE,
+)
 _QUESTION = re.compile(
     r"\?|\b(?:apa|apakah|bagaimana|gimana|gmn|berapa|brp|kapan|di ?mana|ke ?mana|bisa|boleh"
     r"|kenapa|mengapa|knp"
@@ -154,6 +160,7 @@ class Slots:
     pii: tuple[str, ...] = ()
     pii_texts: tuple[str, ...] = ()
     question: bool = False
+    ask: bool = False  # an explicit ask for information ("mau menanyakan", "bagaimana cara")
     sarcasm: bool = False
     death: bool = False
     grief: bool = False
@@ -317,6 +324,7 @@ class SlotReader:
             pii=pii_types,
             pii_texts=pii_texts,
             question=bool(_QUESTION.search(text)),
+            ask=bool(_ASK.search(text)),
             sarcasm=sarcasm,
             death=death,
             grief=self._any("grief", low),

@@ -206,3 +206,20 @@ def test_a_dark_street_lamp_with_a_question_mark_is_a_report_not_a_question(
     result = drafter.draft(request("lampu penerangan jalan sering padam ?", "lainnya"), demo)
     assert result.action == "reply" and "syarat" not in fold(result.text or "")
     assert "lapor" in fold(result.text or "")
+
+
+def test_a_question_about_a_service_is_answered_though_the_label_says_no_reply(
+    drafter: PlanDrafter, demo: DraftContext
+) -> None:
+    text = "mau menanyakan kenapa kepesertaan BPJS kami sekeluarga berbeda-beda"
+    result = drafter.draft(request(text, "lainnya", action="no_reply"), demo)
+    assert result.action == "reply" and "BPJS" in (result.text or "")
+    assert no_promise(result.text)
+
+
+def test_chatter_between_users_with_a_question_stays_unanswered(
+    drafter: PlanDrafter, demo: DraftContext
+) -> None:
+    text = "@andi_88 udah bikin ktp belum? wkwk"
+    result = drafter.draft(request(text, "lainnya", action="no_reply"), demo)
+    assert result.action == "no_reply"
