@@ -39,7 +39,7 @@ def _subscribed(session: Session) -> frozenset[str]:
         )
         cached = frozenset(str(e) for events in rows for e in (events or ()))
         session.info[_SUBSCRIBED] = cached
-    return frozenset(cached)
+    return cached
 
 
 @sa_event.listens_for(OrmSession, "after_transaction_end")

@@ -2,11 +2,11 @@
 
 An API ingest stores its comments in its own transaction first (what is acknowledged is stored,
 with its `comment.process` safety-net job). It then hands their ids to `ProcessingBatcher`: one
-processing thread takes the first waiting call, gathers the calls that arrive within
-`max_wait_ms` (only when calls arrived while the previous batch ran; a lone call on an idle
-server runs at once), classifies all their texts in one forward pass, drafts them with one set
-of drafting inputs per account (`drafts.context.BatchContext`) and commits once. The request
-waits, bounded, and answers with the labels and the draft.
+processing thread takes them in batches (`app.microbatch.CallQueue`, the rule the inference
+batcher uses: company is awaited up to `max_wait_ms` only under contention), classifies all
+their texts in one forward pass, drafts them with one set of drafting inputs per account
+(`drafts.context.BatchContext`) and commits once. The request waits, bounded, and answers with
+the labels and the draft.
 
 Under concurrency this turns N requests' N transactions, N model calls and N reads of the
 account's drafting inputs into one of each. A call that cannot be taken (queue full, thread
@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -32,6 +30,7 @@ from app.comments.tasks import process
 from app.config import Settings
 from app.drafting.drafter import Drafter
 from app.metrics import PROCESSING_BATCH
+from app.microbatch import CallQueue, QueueClosed, QueueFull
 from app.nlp.classifier import Classifier
 from app.tables import Comment
 
@@ -75,18 +74,16 @@ class ProcessingBatcher:
         self.max_wait = max_wait_ms / 1000
         self.max_queue = max_queue
         self._process = process_fn
-        self._calls: deque[_Call] = deque()
-        self._queued = 0
-        self._cond = threading.Condition()
-        self._stopped = False
-        self._running = False
-        self._contended = False
+        self._queue: CallQueue[_Call] = CallQueue(
+            max_size=max_batch, max_wait=self.max_wait, max_queued=max_queue
+        )
+        self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
     def start(self) -> ProcessingBatcher:
-        with self._cond:
+        with self._lock:
             if self._thread is None or not self._thread.is_alive():
-                self._stopped = False
+                self._queue.open()
                 self._thread = threading.Thread(
                     target=self._run, name="tanggap-processing", daemon=True
                 )
@@ -95,9 +92,7 @@ class ProcessingBatcher:
 
     def stop(self) -> None:
         """Finish the queued calls, then end the processing thread."""
-        with self._cond:
-            self._stopped = True
-            self._cond.notify_all()
+        self._queue.close()
         if self._thread is not None:
             self._thread.join(timeout=30)
             self._thread = None
@@ -107,16 +102,13 @@ class ProcessingBatcher:
         if not comment_ids:
             return True
         call = _Call(list(comment_ids))
-        with self._cond:
-            if self._stopped or self._thread is None:
-                return False
-            if self._queued and self._queued + len(call.comment_ids) > self.max_queue:
-                log.warning("comments.pipeline.full queued=%d", self._queued)
-                return False
-            self._calls.append(call)
-            self._contended = self._contended or self._running or len(self._calls) > 1
-            self._queued += len(call.comment_ids)
-            self._cond.notify()
+        try:
+            self._queue.put(call, len(call.comment_ids))
+        except QueueClosed:
+            return False
+        except QueueFull:
+            log.warning("comments.pipeline.full queued=%d", self._queue.queued)
+            return False
         try:
             call.future.result(timeout=timeout)
         except FutureTimeout:
@@ -127,36 +119,9 @@ class ProcessingBatcher:
             return False
         return True
 
-    def _take_batch(self) -> list[_Call] | None:
-        with self._cond:
-            while not self._calls:
-                if self._stopped:
-                    return None
-                self._cond.wait()
-            batch = [self._calls.popleft()]
-            size = len(batch[0].comment_ids)
-            wait = self.max_wait if self._contended else 0.0
-            self._contended = False
-            deadline = time.monotonic() + wait
-            while size < self.max_batch:
-                if self._calls:
-                    if size + len(self._calls[0].comment_ids) > self.max_batch:
-                        break
-                    call = self._calls.popleft()
-                    batch.append(call)
-                    size += len(call.comment_ids)
-                    continue
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or self._stopped:
-                    break
-                self._cond.wait(remaining)
-            self._queued -= size
-            self._running = True
-            return batch
-
     def _run(self) -> None:
         while True:
-            batch = self._take_batch()
+            batch = self._queue.take()
             if batch is None:
                 return
             live = [c for c in batch if c.future.set_running_or_notify_cancel()]
@@ -164,8 +129,7 @@ class ProcessingBatcher:
                 if live:
                     self._run_batch(live)
             finally:
-                with self._cond:
-                    self._running = False
+                self._queue.finished()
 
     def _run_batch(self, calls: list[_Call]) -> None:
         ids = sorted({i for c in calls for i in c.comment_ids})

@@ -140,16 +140,6 @@ def _approved(rows: Sequence[Any], exclude_comment_id: int | None) -> list[Appro
     ][:APPROVED_LIMIT]
 
 
-def approved_replies(
-    *, session: Session, account: str, intent: str, tone: str, exclude_comment_id: int | None
-) -> list[ApprovedReply]:
-    """Replies reviewers approved for comments of the same account, intent and tone."""
-    stmt = _approved_stmt(account=account, intent=intent, tone=tone)
-    if exclude_comment_id is not None:
-        stmt = stmt.where(col(Comment.id) != exclude_comment_id)
-    return _approved(session.execute(stmt.limit(APPROVED_LIMIT)).all(), None)
-
-
 def recent_texts(*, session: Session, account: str) -> list[str]:
     """The account's latest drafted texts, newest first."""
     rows = session.exec(
@@ -171,10 +161,16 @@ class BatchContext:
     writer avoids repeating them within the batch as well. Lives for one transaction.
     """
 
-    def __init__(self, *, session: Session, knowledge_dir: Path | None) -> None:
+    def __init__(
+        self,
+        *,
+        session: Session,
+        knowledge_dir: Path | None,
+        profiles: dict[str, AccountProfile] | None = None,
+    ) -> None:
         self._session = session
         self._knowledge_dir = knowledge_dir
-        self._profiles: dict[str, AccountProfile] = {}
+        self._profiles: dict[str, AccountProfile] = dict(profiles or {})
         self._kb: dict[str, tuple[KbItem, ...]] = {}
         self._recent: dict[str, list[str]] = {}
         self._approved: dict[tuple[str, str, str], list[Any]] = {}
@@ -238,38 +234,19 @@ def build(
     session: Session | None,
     account: str,
     knowledge_dir: Path | None,
-    intent: str | None = None,
-    tone: str | None = None,
+    intent: str,
+    tone: str,
     comment_id: int | None = None,
     profile: AccountProfile | None = None,
 ) -> DraftContext:
-    """Everything the drafter needs for one comment of `account`."""
-    profile = profile or profile_of(session=session, name=account, knowledge_dir=knowledge_dir)
-    kb = kb_items(session=session, account=account, knowledge_dir=knowledge_dir)
-    if session is None:
+    """Everything the drafter needs for one comment of `account` (a batch of one)."""
+    if session is None:  # file-only accounts (CLI evaluation without a database)
+        profile = profile or profile_of(session=None, name=account, knowledge_dir=knowledge_dir)
+        kb = kb_items(session=None, account=account, knowledge_dir=knowledge_dir)
         return DraftContext(profile=profile, kb=tuple(kb))
-    approved: list[ApprovedReply] = []
-    if intent is not None and tone is not None:
-        approved = approved_replies(
-            session=session,
-            account=account,
-            intent=intent,
-            tone=tone,
-            exclude_comment_id=comment_id,
-        )
-    count = 0
-    if comment_id is not None:
-        count = int(
-            session.exec(
-                select(func.count()).select_from(Draft).where(col(Draft.comment_id) == comment_id)
-            ).one()
-            or 0
-        )
-    recent = recent_texts(session=session, account=account)
-    return DraftContext(
-        profile=profile,
-        kb=tuple(kb),
-        approved=tuple(approved),
-        drafts_for_comment=count,
-        recent_texts=tuple(recent),
+    batch = BatchContext(
+        session=session,
+        knowledge_dir=knowledge_dir,
+        profiles={account: profile} if profile is not None else None,
     )
+    return batch.context(account=account, intent=intent, tone=tone, comment_id=comment_id)

@@ -16,14 +16,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
-from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from app.errors import Overloaded, ServerBusy
 from app.metrics import INFERENCE_BATCH, INFERENCE_QUEUE, INFERENCE_REJECTED
+from app.microbatch import CallQueue, QueueClosed, QueueFull
 from app.nlp.classifier import Classifier, Prediction
 
 log = logging.getLogger("tanggap.nlp.batching")
@@ -61,22 +60,18 @@ class BatchingClassifier:
         self.max_wait = max_wait_ms / 1000
         self.max_queue_texts = max_queue_texts
         self.result_timeout = result_timeout_s
-        self._calls: deque[_Call] = deque()
-        self._queued_texts = 0
-        self._cond = threading.Condition()
-        self._stopped = False
+        self._queue: CallQueue[_Call] = CallQueue(
+            max_size=max_batch_texts, max_wait=self.max_wait, max_queued=max_queue_texts
+        )
+        self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        # Set when a call arrives while a batch runs: only then is waiting for company worth it;
-        # an idle server answers a lone call at once (the /classify batch-1 fast path).
-        self._running = False
-        self._contended = False
 
     # lifecycle -----------------------------------------------------------------------------
     def start(self) -> BatchingClassifier:
         """Start the inference thread (idempotent)."""
-        with self._cond:
+        with self._lock:
             if self._thread is None or not self._thread.is_alive():
-                self._stopped = False
+                self._queue.open()
                 self._thread = threading.Thread(
                     target=self._run, name="tanggap-inference", daemon=True
                 )
@@ -85,9 +80,7 @@ class BatchingClassifier:
 
     def stop(self) -> None:
         """Finish the queued calls, then end the inference thread."""
-        with self._cond:
-            self._stopped = True
-            self._cond.notify_all()
+        self._queue.close()
         if self._thread is not None:
             self._thread.join(timeout=30)
             self._thread = None
@@ -122,81 +115,51 @@ class BatchingClassifier:
     def submit(self, texts: Sequence[str]) -> Future[list[Prediction]]:
         """Queue a call; raises `Overloaded` when the queue is full."""
         call = _Call(list(texts))
-        with self._cond:
-            if self._stopped or self._thread is None:
-                raise ServerBusy("The classifier is not running.")
-            if self._queued_texts and self._queued_texts + len(call.texts) > self.max_queue_texts:
-                INFERENCE_REJECTED.inc()
-                raise Overloaded(
-                    "The classifier queue is full; retry later.",
-                    details={"queued_texts": self._queued_texts},
-                )
-            self._calls.append(call)
-            self._contended = self._contended or self._running or len(self._calls) > 1
-            self._queued_texts += len(call.texts)
-            INFERENCE_QUEUE.set(self._queued_texts)
-            self._cond.notify()
+        try:
+            self._queue.put(call, len(call.texts))
+        except QueueClosed as exc:
+            raise ServerBusy("The classifier is not running.") from exc
+        except QueueFull as exc:
+            INFERENCE_REJECTED.inc()
+            raise Overloaded(
+                "The classifier queue is full; retry later.",
+                details={"queued_texts": self._queue.queued},
+            ) from exc
+        INFERENCE_QUEUE.set(self._queue.queued)
         return call.future
 
     @property
     def queued_texts(self) -> int:
-        return self._queued_texts
+        return self._queue.queued
 
     # the inference thread ------------------------------------------------------------------
-    def _take_batch(self) -> list[_Call] | None:
-        with self._cond:
-            while not self._calls:
-                if self._stopped:
-                    return None
-                self._cond.wait()
-            batch = [self._calls.popleft()]
-            size = len(batch[0].texts)
-            wait = self.max_wait if self._contended else 0.0
-            self._contended = False
-            deadline = time.monotonic() + wait
-            while size < self.max_batch_texts:
-                if self._calls:
-                    if size + len(self._calls[0].texts) > self.max_batch_texts:
-                        break
-                    call = self._calls.popleft()
-                    batch.append(call)
-                    size += len(call.texts)
-                    continue
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or self._stopped:
-                    break
-                self._cond.wait(remaining)
-            self._queued_texts -= size
-            INFERENCE_QUEUE.set(self._queued_texts)
-            self._running = True
-            return batch
-
     def _run(self) -> None:
         while True:
-            batch = self._take_batch()
+            batch = self._queue.take()
             if batch is None:
                 return
-            live = [c for c in batch if c.future.set_running_or_notify_cancel()]
-            if not live:
-                with self._cond:
-                    self._running = False
-                continue
-            texts = [t for c in live for t in c.texts]
-            INFERENCE_BATCH.observe(len(texts))
+            INFERENCE_QUEUE.set(self._queue.queued)
             try:
-                predictions = self.inner.predict(texts)
-                if len(predictions) != len(texts):
-                    raise RuntimeError("classifier returned a different number of predictions")
-            except Exception as exc:  # each caller gets the error; the thread lives on
-                log.exception("nlp.batch.failed texts=%d", len(texts))
-                for call in live:
-                    call.future.set_exception(exc)
-                continue
+                self._run_batch([c for c in batch if c.future.set_running_or_notify_cancel()])
             finally:
-                with self._cond:
-                    self._running = False
-            start = 0
+                self._queue.finished()
+
+    def _run_batch(self, live: list[_Call]) -> None:
+        if not live:
+            return
+        texts = [t for c in live for t in c.texts]
+        INFERENCE_BATCH.observe(len(texts))
+        try:
+            predictions = self.inner.predict(texts)
+            if len(predictions) != len(texts):
+                raise RuntimeError("classifier returned a different number of predictions")
+        except Exception as exc:  # each caller gets the error; the thread lives on
+            log.exception("nlp.batch.failed texts=%d", len(texts))
             for call in live:
-                end = start + len(call.texts)
-                call.future.set_result(list(predictions[start:end]))
-                start = end
+                call.future.set_exception(exc)
+            return
+        start = 0
+        for call in live:
+            end = start + len(call.texts)
+            call.future.set_result(list(predictions[start:end]))
+            start = end

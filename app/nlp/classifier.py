@@ -5,6 +5,7 @@ The HTTP layer never imports torch: it talks to `Classifier` only.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,21 +74,26 @@ def load_classifier(
     """
     has_model = (model_dir / "config.json").is_file()
     if backend == "transformer" or (backend == "auto" and has_model):
-        import os
-
         import torch
 
         from app.nlp.transformer import TransformerClassifier
 
         clf = TransformerClassifier.from_dir(model_dir, quantize=quantize)
-        if threads == 0:
-            threads = 1 if clf.per_text else (os.cpu_count() or 1)
+        threads = inference_threads(threads, int8=clf.per_text)
         if threads is not None:
             torch.set_num_threads(threads)
         return clf
     from app.nlp.keyword import KeywordClassifier
 
     return KeywordClassifier()
+
+
+def inference_threads(requested: int | None, *, int8: bool) -> int | None:
+    """Torch threads for a model: `requested`, or for 0 one thread for an int8 model (its
+    one-text passes are fastest on one) and one per core for a float32 model."""
+    if requested != 0:
+        return requested
+    return 1 if int8 else (os.cpu_count() or 1)
 
 
 def classify(classifier: Classifier, texts: Sequence[str]) -> list[Prediction]:

@@ -258,12 +258,12 @@ def run_benchmark(
 
     import torch
 
+    from app.nlp.classifier import inference_threads
     from app.nlp.transformer import TransformerClassifier
 
     default_threads = torch.get_num_threads()
     clf = TransformerClassifier.from_dir(model_dir, quantize=quantize)
-    if threads == 0:  # as the server picks (TANGGAP_INFERENCE_THREADS=0)
-        threads = 1 if clf.per_text else default_threads
+    threads = inference_threads(threads, int8=clf.per_text) or default_threads  # as the server
     torch.set_num_threads(threads)
     result: dict[str, Any] = {
         "n_texts": len(texts),

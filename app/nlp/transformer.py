@@ -12,6 +12,7 @@ probabilities (`app.nlp.heads`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
@@ -97,6 +98,11 @@ class TransformerClassifier:
         self._token_types = "token_type_ids" in _accepts(model)
         # A TorchScript trace of the forward pass skips transformers' per-call Python work
         # (about half of a 20-token batch-1 call on 2 cores); None runs the model eagerly.
+        # The forward pass: head logits, and the mean-pooled last layer when there are heads.
+        self._names = tuple(
+            k for k in ("input_ids", "attention_mask", "token_type_ids") if k in self._encode(["x"])
+        )
+        self._wrapper = _LogitsAndMean(model, self._names, bool(self.heads))
         self._graph: Any
         self._graph_inputs: tuple[str, ...]
         self._graph, self._graph_inputs = self._trace() if trace else (None, ())
@@ -175,7 +181,7 @@ class TransformerClassifier:
         if self._graph is not None:
             out = self._graph(*[enc[k] for k in self._graph_inputs]).float()
         else:
-            out = _LogitsAndMean(self.model, tuple(enc), bool(self.heads))(*enc.values()).float()
+            out = self._wrapper(*[enc[k] for k in self._names]).float()
         n = self.model.config.num_labels
         return out[:, :n], (out[:, n:] if self.heads else None)
 
@@ -187,7 +193,7 @@ class TransformerClassifier:
         # Padding in the example keeps the attention mask in the graph (a trace of an unpadded
         # batch could drop it and be wrong for padded ones).
         example = self._encode(["halo", "jalan rusak mohon segera diperbaiki ya pak"])
-        names = tuple(k for k in ("input_ids", "attention_mask", "token_type_ids") if k in example)
+        names = self._names
         # Tracing reads every attribute of the model, among them a loss property that logs a
         # misleading warning about a causal-LM loss; inference computes no loss.
         hf_logger = logging.getLogger("transformers.modeling_utils")
@@ -196,7 +202,7 @@ class TransformerClassifier:
         try:
             with warnings.catch_warnings(), torch.inference_mode():
                 warnings.simplefilter("ignore")  # TracerWarnings about Python values
-                wrapper = _LogitsAndMean(self.model, names, bool(self.heads))
+                wrapper = self._wrapper
                 graph = torch.jit.trace(
                     wrapper,
                     tuple(example[k] for k in names),
@@ -291,6 +297,7 @@ class TransformerClassifier:
         )
 
 
+@functools.cache
 def _logits_and_mean_module() -> Any:
     import torch
 
