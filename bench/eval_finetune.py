@@ -1,6 +1,8 @@
 """The ship decision of `tanggap train --init`: one model folder on the held-out sets.
 
-Own real eval split (intent, sentiment, action macro-F1), our Surabaya intent labels, SmSA valid
+Own real eval split (intent, sentiment, action macro-F1), our Surabaya intent labels, the ``eval``
+half of the ISP customer-service questions (intent mapped from the set's own labels, see
+`app.nlp.data.ISP_CS_INTENT`; all of them should get ``reply``), SmSA valid
 (sentiment; it was used for model selection before, so it is not a blind measure), and seeded
 samples of the spam sets (1,500 of the judol_gbennnn hold-out, 2,500 of judol_nafhanugm: the
 full sets take too long on 2 shared cores). Prints a summary and writes the full JSON report.
@@ -18,7 +20,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.nlp.data import read_judol_gbennnn, read_judol_nafhanugm, read_smsa, surabaya_intent_eval
+from app.nlp.data import (
+    read_isp_cs,
+    read_judol_gbennnn,
+    read_judol_nafhanugm,
+    read_smsa,
+    surabaya_intent_eval,
+)
 from app.nlp.evaluation import _binary, _f1_report, _predict, evaluate_labeled
 from app.nlp.labeled import labeled_examples
 from app.nlp.labels import INTENTS, SENTIMENTS
@@ -40,6 +48,15 @@ def evaluate(model_dir: Path, root: Path) -> dict[str, Any]:
         [str(e.intent) for e in sby], [p.intent for p in preds], INTENTS
     )
     rep["action_surabaya"] = {
+        "n": len(preds),
+        "share_reply": round(sum(p.action == "reply" for p in preds) / max(1, len(preds)), 4),
+    }
+    isp = read_isp_cs(root, "eval")
+    preds = _predict(clf, isp)
+    rep["intent_isp_cs_eval"] = _f1_report(
+        [str(e.intent) for e in isp], [p.intent for p in preds], INTENTS
+    )
+    rep["action_isp_cs_eval"] = {
         "n": len(preds),
         "share_reply": round(sum(p.action == "reply" for p in preds) / max(1, len(preds)), 4),
     }
@@ -70,6 +87,9 @@ def summary(rep: dict[str, Any]) -> dict[str, Any]:
         "model_version": rep["model_version"],
         "own_real_eval": {k: real[k]["macro_f1"] for k in ("intent", "sentiment", "action")},
         "intent_surabaya": rep["intent_surabaya_own_labels"]["macro_f1"],
+        "reply_share_surabaya": rep["action_surabaya"]["share_reply"],
+        "intent_isp_cs_eval": rep["intent_isp_cs_eval"]["macro_f1"],
+        "reply_share_isp_cs_eval": rep["action_isp_cs_eval"]["share_reply"],
         "sentiment_smsa_valid": rep["sentiment_smsa_valid"]["macro_f1"],
         "spam_f1_gbennnn_sample": rep["spam_judol_gbennnn_heldout"]["f1"],
         "spam_f1_nafhanugm_sample": rep["spam_judol_nafhanugm"]["f1"],

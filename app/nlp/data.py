@@ -269,6 +269,35 @@ def read_surabaya(root: Path) -> dict[str, str]:
     return out
 
 
+ISP_CS_INTENT = {"Information": "pertanyaan", "Request": "pertanyaan", "Problem": "keluhan"}
+"""Mapping of the ISP customer-service labels to intents, fixed before any prediction was read.
+``Unknown`` rows (greetings, fragments, account numbers, but also some problems) have no intent."""
+
+
+def isp_cs_split(row: int) -> str:
+    """``dev`` or ``eval`` for an ISP question by its 0-based data row (fixed 50/50 hash split)."""
+    digest = hashlib.sha256(f"isp_cs:{row}".encode()).hexdigest()
+    return "dev" if int(digest, 16) % 2 == 0 else "eval"
+
+
+def read_isp_cs(root: Path, split: str) -> list[Example]:
+    """ISP customer-service questions (research) of one split, with mapped intents.
+
+    ``dev`` chooses designs (linear-head hyper-parameters); ``eval`` is read once per shipped
+    model. Never copy these texts anywhere.
+    """
+    out = []
+    with (root / "intent" / "isp_cs" / "questions.csv").open(encoding="utf-8") as fh:
+        for row, rec in enumerate(csv.DictReader(fh)):
+            intent = ISP_CS_INTENT.get(rec["label"])
+            if intent is None or isp_cs_split(row) != split:
+                continue
+            out.append(
+                Example(rec["question_list"], "isp_cs", intent=intent, meta={"row": str(row)})
+            )
+    return out
+
+
 def read_intent_eval(path: Path | None = None) -> list[dict[str, str]]:
     """Our own intent labels for Surabaya rows: ``{"id", "intent"}`` per line (no text)."""
     path = path or RESOURCES / "intent_eval_surabaya.jsonl"

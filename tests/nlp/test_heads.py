@@ -101,3 +101,30 @@ def test_classifier_uses_the_heads_and_stays_batch_independent(tiny_model_dir, t
             other.scores["intent"]["spam"], abs=1e-3
         )
     assert any(a.scores["intent"] != b.scores["intent"] for a, b in zip(mixed, base, strict=False))
+
+
+def test_selection_scores_the_dev_parts_beside_the_cv() -> None:
+    """A corpus weight that helps only on the messages of a dev part is chosen by the dev part."""
+    from app.nlp.heads import select
+
+    rng = np.random.default_rng(3)
+    # real train rows: label follows feature 0; corpus and dev rows: label follows feature 1
+    xr = rng.normal(size=(80, 2))
+    yr = np.where(xr[:, 0] > 0, "a", "b")
+    xc = rng.normal(size=(80, 2))
+    yc = np.where(xc[:, 1] > 0, "a", "b")
+    xd = rng.normal(size=(40, 2))
+    yd = np.where(xd[:, 1] > 0, "a", "b")
+    x = np.concatenate([xr, xc, xd])
+    y = np.concatenate([yr, yc, yd])
+    parts = np.asarray(["real_train"] * 80 + ["corpus_train"] * 80 + ["isp_dev"] * 40)
+    grid = {"c": (1.0,), "balanced": (False,), "corpus_w": (0.01, 10.0)}
+    best, table = select(x, y, parts, grid)
+    assert {r["corpus_w"] for r in table} == {0.01, 10.0}
+    assert all("isp_dev_macro_f1" in r and "cv_macro_f1" in r for r in table)
+    by_w = {r["corpus_w"]: r for r in table}
+    assert by_w[10.0]["isp_dev_macro_f1"] > by_w[0.01]["isp_dev_macro_f1"] + 20
+    assert best["score"] == max(r["score"] for r in table)
+    assert best["score"] == pytest.approx(
+        (best["cv_macro_f1"] + best["isp_dev_macro_f1"]) / 2, abs=0.01
+    )

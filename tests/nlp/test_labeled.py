@@ -202,3 +202,27 @@ def test_model_card_shows_the_fine_tuning_decision(tiny_model_dir: Path, tmp_pat
     card = write_model_card(folder, {"model_version": "new-2"}).read_text()
     assert "## Fine-tuning decision" in card
     assert "| `new-2` | 40.1 | 0.97 |" in card and "shipped new-2" in card
+
+
+def test_isp_questions_are_split_once_and_mapped(tmp_path: Path) -> None:
+    from app.nlp.data import ISP_CS_INTENT, isp_cs_split, read_isp_cs
+
+    assert [isp_cs_split(i) for i in range(8)] == [isp_cs_split(i) for i in range(8)]
+    share = sum(isp_cs_split(i) == "dev" for i in range(2000)) / 2000
+    assert 0.45 < share < 0.55
+    folder = tmp_path / "intent" / "isp_cs"
+    folder.mkdir(parents=True)
+    rows = ["internet mati,Problem", "harga paket?,Information", "halo,Unknown", "ganti pw,Request"]
+    (folder / "questions.csv").write_text(
+        "question_list,label\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    got = read_isp_cs(tmp_path, "dev") + read_isp_cs(tmp_path, "eval")
+    assert sorted((e.text, e.intent) for e in got) == [
+        ("ganti pw", "pertanyaan"),
+        ("harga paket?", "pertanyaan"),
+        ("internet mati", "keluhan"),
+    ]
+    assert {e.meta["row"] for e in read_isp_cs(tmp_path, "dev")} == {
+        str(i) for i in range(4) if isp_cs_split(i) == "dev" and i != 2
+    }
+    assert "Unknown" not in ISP_CS_INTENT
