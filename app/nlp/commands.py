@@ -50,7 +50,7 @@ def train(args: argparse.Namespace) -> int:
             init=Path(args.init),
             output=output,
             seed=int(getattr(args, "seed", 13)),
-            epochs=getattr(args, "epochs", None) or 1,
+            epochs=getattr(args, "epochs", None) or 2,
         )
         return _evaluate_folder(output, Path(args.data_dir), output / METRICS_FILE)
     train_model(
