@@ -542,7 +542,10 @@ def _as_request(request: DraftRequest, slots: Slots) -> DraftRequest:
         # A report the classifier left unlabelled: a delay with a ticket number, a broken road.
         complaint = (
             complaint
-            or bool(slots.reference or (slots.problem and (slots.services or slots.institution)))
+            or bool(
+                slots.reference
+                or ((slots.problem or slots.outage) and (slots.services or slots.institution))
+            )
             or (slots.public_issue and not slots.question)
         )
     if prediction.intent in ("apresiasi", "lainnya") and complaint:

@@ -48,6 +48,10 @@ class Plan:
         return names
 
 
+# Services too generic to make a remark a report by themselves ("upload", "antri" in chatter).
+GENERIC_SERVICES = ("aplikasi", "antrean", "keamanan")
+
+
 def decide(prediction: Prediction, slots: Slots, *, abusive_policy: str = "calm") -> Decision:
     """The action for a comment: the classifier's, with the drafter's policy rules on top."""
     intent = prediction.intent
@@ -82,7 +86,8 @@ def missed_report(prediction: Prediction, slots: Slots) -> str | None:
     The second, conservative look at ``no_reply``: personal data posted with a request or a
     problem (the reply asks to delete it), a security or misuse-of-funds report (routed to the
     police or the inspectorate), a public-service problem (a broken road, a dark street lamp),
-    a request that names a ticket number, or a question about a named public service. Chatter
+    a request that names a ticket number, a problem with a named service (a delay, an outage),
+    or a question about a named public service. Chatter
     between users, grief, election talk and abuse stay unanswered.
     """
     if slots.chatter or slots.grief or slots.election or slots.gambling or prediction.abusive:
@@ -99,6 +104,13 @@ def missed_report(prediction: Prediction, slots: Slots) -> str | None:
         return "public_issue"
     if slots.request and (slots.reference or slots.institution or slots.services):
         return "request"
+    named = [s for s in slots.services if s not in GENERIC_SERVICES]
+    if (
+        named
+        and not slots.commercial
+        and (slots.problem or slots.outage or (slots.wait and prediction.sentiment == "negatif"))
+    ):
+        return "service_problem"  # "KTP saya belum jadi udah 2 bulan", "air PDAM ga ngalir"
     if (
         slots.question
         and slots.services

@@ -162,6 +162,7 @@ class Slots:
     question: bool = False
     ask: bool = False  # an explicit ask for information ("mau menanyakan", "bagaimana cara")
     sarcasm: bool = False
+    outage: bool = False  # a supply that stopped: "listrik padam", "air ga ngalir"
     death: bool = False
     grief: bool = False
     threat: bool = False
@@ -225,7 +226,7 @@ class SlotReader:
         self.lists = {
             key: _compile(data.get(key) or [])
             for key in (
-                "sarcasm", "death", "grief", "threat", "election", "gambling", "request",
+                "sarcasm", "outage", "death", "grief", "threat", "election", "gambling", "request",
                 "institution", "public", "commercial",
             )
         }  # fmt: skip
@@ -326,6 +327,7 @@ class SlotReader:
             question=bool(_QUESTION.search(text)),
             ask=bool(_ASK.search(text)),
             sarcasm=sarcasm,
+            outage=self._any("outage", low),
             death=death,
             grief=self._any("grief", low),
             threat=self._any("threat", low),

@@ -223,3 +223,27 @@ def test_chatter_between_users_with_a_question_stays_unanswered(
     text = "@andi_88 udah bikin ktp belum? wkwk"
     result = drafter.draft(request(text, "lainnya", action="no_reply"), demo)
     assert result.action == "no_reply"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ktp saya belum jadi udah 2 bulan",
+        "air pdam ga ngalir dari subuh",
+        "listrik padam dari tadi siang",
+    ],
+)
+def test_a_problem_with_a_named_service_is_answered_though_the_label_says_no_reply(
+    drafter: PlanDrafter, demo: DraftContext, text: str
+) -> None:
+    result = drafter.draft(request(text, "lainnya", action="no_reply"), demo)
+    assert result.action == "reply"
+    assert no_promise(result.text)
+
+
+@pytest.mark.parametrize("text", ["upload ulang ini mah yg dulu", "loh antri lagi wkwk"])
+def test_generic_words_in_chatter_do_not_make_a_report(
+    drafter: PlanDrafter, demo: DraftContext, text: str
+) -> None:
+    result = drafter.draft(request(text, "lainnya", action="no_reply"), demo)
+    assert result.action == "no_reply"
