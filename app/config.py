@@ -129,6 +129,9 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(default_factory=list)
     # Per-key (or per-user) API rate limit, `limits` notation: "3000/minute", "50/second"
     api_rate_limit: str = "3000/minute"
+    # A verified API key is remembered this long (app/keys/cache.py): a key revoked by another
+    # process or replica keeps working here for at most this many seconds; 0 = look up every call
+    api_key_cache_seconds: float = Field(default=5.0, ge=0, le=60)
     # Failed logins: per user and address, per address, and per user from anywhere (window)
     login_failures_per_user_address: int = 5
     login_failures_per_address: int = 20

@@ -2,7 +2,9 @@
 
 Dependencies that only read app state are `async def`: FastAPI runs a plain `def` dependency in
 the thread pool, and those hops were most of a `/classify` call's time outside the model. Only
-the ones that touch the database (the session, the key lookup) stay sync.
+the session stays sync; the key check is async and goes to a thread (with a session of its own)
+only when the key is not in the short-lived `KeyCache`, so a route without `SessionDep`, like
+`/classify`, usually takes no thread hop and no connection before its own work.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import Depends, Query, Request
 from fastapi import Path as PathParam
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BeforeValidator
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.comments.pipeline import ProcessingBatcher
@@ -23,8 +27,9 @@ from app.config import Settings
 from app.drafting.drafter import Drafter
 from app.errors import Forbidden, ModelNotReady, NotAuthenticated
 from app.keys import service as keys_service
+from app.keys.cache import KeyCache
 from app.nlp.classifier import Classifier
-from app.security import Principal
+from app.security import Principal, hash_api_key
 from app.tables import utcnow
 from app.validation import MAX_DB_INT
 
@@ -93,18 +98,44 @@ ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
 _bearer = HTTPBearer(auto_error=False)
 
 
-def get_principal(
+async def get_key_cache(request: Request) -> KeyCache:
+    cache: KeyCache = request.app.state.key_cache
+    return cache
+
+
+KeyCacheDep = Annotated[KeyCache, Depends(get_key_cache)]
+
+
+def _lookup_key(engine: Engine, key_hash: str) -> Principal | None:
+    with Session(engine) as session:
+        return keys_service.principal_for_hash(session=session, key_hash=key_hash)
+
+
+async def _key_principal(request: Request, key: str) -> Principal | None:
+    """The key's principal: from the cache, else from the database (in a thread)."""
+    cache: KeyCache = request.app.state.key_cache
+    key_hash = hash_api_key(key)
+    principal = cache.get(key_hash)
+    if principal is None:
+        engine: Engine = request.app.state.engine
+        principal = await anyio.to_thread.run_sync(_lookup_key, engine, key_hash)
+        if principal is not None:
+            cache.put(key_hash, principal)
+    return principal
+
+
+async def get_principal(
     request: Request,
-    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """Resolve the caller from a Bearer API key, or from the web UI's session user.
 
-    Each caller is counted against TANGGAP_API_RATE_LIMIT (429 with Retry-After beyond it).
+    A key verified less than TANGGAP_API_KEY_CACHE_SECONDS ago is not looked up again. Each
+    caller is counted against TANGGAP_API_RATE_LIMIT (429 with Retry-After beyond it).
     """
     principal: Principal | None = None
     if credentials is not None and credentials.scheme.lower() == "bearer":
-        principal = keys_service.authenticate(session=session, key=credentials.credentials)
+        principal = await _key_principal(request, credentials.credentials)
         if principal is None:
             raise NotAuthenticated("Invalid or revoked API key.")
     else:

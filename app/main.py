@@ -24,6 +24,7 @@ from app.config import Settings, get_settings
 from app.db import engine_from_settings
 from app.drafting.drafter import Drafter, load_drafter
 from app.errors import AppError, DatabaseBusy
+from app.keys.cache import KeyCache
 from app.middleware import AdmissionMiddleware, BodyLimitMiddleware, MetricsMiddleware
 from app.nlp.batching import BatchingClassifier
 from app.nlp.classifier import Classifier, load_classifier
@@ -215,6 +216,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.rate_limiter = ApiRateLimiter(settings.api_rate_limit)
+    app.state.key_cache = KeyCache(ttl_seconds=settings.api_key_cache_seconds)
     install_error_handlers(app)
     include_routers(app)
     declare_error_responses(app)

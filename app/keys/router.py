@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, status
 
-from app.deps import AdminKey, IdPath, SessionDep
+from app.deps import AdminKey, IdPath, KeyCacheDep, SessionDep
 from app.keys import service
 from app.keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyList, ApiKeyPublic
 
@@ -24,8 +24,11 @@ def list_keys(session: SessionDep, _: AdminKey) -> ApiKeyList:
 
 
 @router.delete("/{key_id}", response_model=ApiKeyPublic)
-def revoke_key(key_id: IdPath, session: SessionDep, principal: AdminKey) -> ApiKeyPublic:
+def revoke_key(
+    key_id: IdPath, session: SessionDep, key_cache: KeyCacheDep, principal: AdminKey
+) -> ApiKeyPublic:
     """Revoke an API key (the last admin key may not revoke itself: 409)."""
     caller = principal.id if principal.kind == "key" else None
     row = service.revoke(session=session, key_id=key_id, caller_key_id=caller)
+    key_cache.forget(key_id)  # at once here; other processes within their cache's seconds
     return ApiKeyPublic(**row.model_dump())

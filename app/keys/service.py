@@ -33,7 +33,12 @@ def create(*, session: Session, name: str, role: str) -> tuple[ApiKey, str]:
 
 def authenticate(*, session: Session, key: str) -> Principal | None:
     """Return the principal for a valid, unrevoked key."""
-    row = session.exec(select(ApiKey).where(ApiKey.key_hash == hash_api_key(key))).first()
+    return principal_for_hash(session=session, key_hash=hash_api_key(key))
+
+
+def principal_for_hash(*, session: Session, key_hash: str) -> Principal | None:
+    """Return the principal of the unrevoked key with this SHA-256 (`hash_api_key`)."""
+    row = session.exec(select(ApiKey).where(ApiKey.key_hash == key_hash)).first()
     if row is None or row.revoked_at is not None:
         return None
     return Principal(kind="key", name=row.name, role=row.role, id=row.id)
