@@ -15,12 +15,13 @@ from app.web.router import router as web_router
 
 
 def include_routers(app: FastAPI) -> None:
+    # First: `/classify` is the latency-bound route, and each router before it is matched in vain.
+    app.include_router(drafting_router)
     app.include_router(ops_router)
     app.include_router(comments_router)
     app.include_router(drafts_router)
     # Before the accounts routes: `/accounts/connections` is not an account called "connections".
     app.include_router(integrations.connections_router)
-    app.include_router(drafting_router)
     app.include_router(kb_router)
     app.include_router(accounts_router)
     app.include_router(audit_router)

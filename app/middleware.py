@@ -66,26 +66,32 @@ class AdmissionMiddleware:
         if self._slots is None or self._loop is not loop:  # one gate per event loop (tests)
             self._slots, self._loop, self._waiting = anyio.Semaphore(self.limit), loop, 0
         slots = self._slots
-        if slots.value == 0 and self._waiting >= self.max_waiting:
-            await self._shed(send)
-            return
-        self._waiting += 1
-        acquired = False
         try:
-            with anyio.move_on_after(self.wait_seconds):
-                await slots.acquire()
-                acquired = True
-        finally:
-            self._waiting -= 1
-        if not acquired:
-            await self._shed(send)
-            return
+            # a free slot is taken at once: the timed wait's cancel scope costs ~15 µs a request
+            slots.acquire_nowait()
+        except anyio.WouldBlock:
+            if not await self._wait_for_slot(slots):
+                await self._shed(send)
+                return
         REQUESTS_IN_FLIGHT.inc()
         try:
             await self.app(scope, receive, send)
         finally:
             REQUESTS_IN_FLIGHT.dec()
             slots.release()
+
+    async def _wait_for_slot(self, slots: anyio.Semaphore) -> bool:
+        """Wait up to `wait_seconds` for a slot, unless `max_waiting` others wait already."""
+        if self._waiting >= self.max_waiting:
+            return False
+        self._waiting += 1
+        try:
+            with anyio.move_on_after(self.wait_seconds):
+                await slots.acquire()
+                return True
+            return False
+        finally:
+            self._waiting -= 1
 
     async def _shed(self, send: Send) -> None:
         REQUESTS_SHED.inc()
