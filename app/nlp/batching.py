@@ -107,7 +107,9 @@ class BatchingClassifier:
             return []
         future = self.submit(texts)
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.result_timeout)
+            # asyncio.timeout, not wait_for: wait_for wraps the awaitable in one more task
+            async with asyncio.timeout(self.result_timeout):
+                return await asyncio.wrap_future(future)
         except TimeoutError as exc:
             future.cancel()
             raise ServerBusy("The classifier did not answer in time.") from exc

@@ -107,7 +107,7 @@ def test_full_queue_is_refused_with_overloaded(fake: FakeClassifier) -> None:
 
 
 def test_a_call_larger_than_the_queue_runs_when_the_queue_is_empty(fake: FakeClassifier) -> None:
-    batcher = BatchingClassifier(fake, max_batch_texts=4, max_queue_texts=3).start()  # type: ignore[arg-type]
+    batcher = BatchingClassifier(fake, max_batch_texts=4, max_queue_texts=3).start()
     try:
         texts = [f"t{i}" for i in range(10)]
         assert [p.intent for p in batcher.predict(texts)] == texts
@@ -116,7 +116,7 @@ def test_a_call_larger_than_the_queue_runs_when_the_queue_is_empty(fake: FakeCla
 
 
 def test_an_error_reaches_only_its_batch_and_the_thread_lives_on(fake: FakeClassifier) -> None:
-    batcher = BatchingClassifier(fake).start()  # type: ignore[arg-type]
+    batcher = BatchingClassifier(fake).start()
     try:
         fake.fail_on = "bad"
         with pytest.raises(ValueError, match="boom"):
@@ -144,7 +144,7 @@ def test_a_cancelled_call_is_skipped(fake: FakeClassifier) -> None:
 
 
 def test_async_callers_need_no_thread(fake: FakeClassifier) -> None:
-    batcher = BatchingClassifier(fake, max_wait_ms=5).start()  # type: ignore[arg-type]
+    batcher = BatchingClassifier(fake, max_wait_ms=5).start()
 
     async def main() -> list[list[Prediction]]:
         return await asyncio.gather(*(batcher.apredict([f"a{i}"]) for i in range(20)))
@@ -157,7 +157,7 @@ def test_async_callers_need_no_thread(fake: FakeClassifier) -> None:
 
 
 def test_stopped_batcher_refuses_and_empty_input_is_empty(fake: FakeClassifier) -> None:
-    batcher = BatchingClassifier(fake).start()  # type: ignore[arg-type]
+    batcher = BatchingClassifier(fake).start()
     assert batcher.predict([]) == []
     assert batcher.model_version == "fake-1"
     batcher.stop()
@@ -167,9 +167,28 @@ def test_stopped_batcher_refuses_and_empty_input_is_empty(fake: FakeClassifier) 
 
 def test_a_lone_call_on_an_idle_batcher_does_not_wait_for_company(fake: FakeClassifier) -> None:
     # a 10-minute wait would end in ServerBusy after 5 s if the lone call waited for company
-    batcher = BatchingClassifier(fake, max_wait_ms=600_000, result_timeout_s=5).start()  # type: ignore[arg-type]
+    batcher = BatchingClassifier(fake, max_wait_ms=600_000, result_timeout_s=5).start()
     try:
         assert batcher.predict(["sendiri"])[0].intent == "sendiri"
         assert batcher.predict(["lagi"])[0].intent == "lagi"
     finally:
+        batcher.stop()
+
+
+def test_an_async_caller_that_waits_too_long_gets_server_busy(fake: FakeClassifier) -> None:
+    batcher = _held(fake, result_timeout_s=0.2)
+
+    async def main() -> None:
+        held = batcher.submit(["held"])  # a plain future: no timeout of its own
+        await asyncio.to_thread(fake.entered.wait, 5)
+        with pytest.raises(ServerBusy):
+            await batcher.apredict(["queued"])  # behind the held batch, past its 0.2 s
+        fake.gate.set()
+        assert (await asyncio.wrap_future(held))[0].intent == "held"
+
+    try:
+        asyncio.run(main())
+        assert ["queued"] not in fake.batches  # the timed-out call was cancelled, not run
+    finally:
+        fake.gate.set()
         batcher.stop()
