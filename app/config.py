@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     worker_in_process: bool = True
     worker_poll_seconds: float = 0.5
     worker_batch_size: int = 20
+    # PostgreSQL: the worker re-analyses a hot table once this many rows (and 10% of it) changed
+    # since its last ANALYZE, checked at most every db_analyze_check_seconds (0 = never): a table
+    # filled by a burst would otherwise be planned without statistics until autovacuum comes by.
+    db_analyze_check_seconds: float = Field(default=30.0, ge=0)
+    db_analyze_min_changes: int = Field(default=1000, ge=1)
     job_max_attempts: int = 8
     job_backoff_base_seconds: float = 2.0
     job_backoff_max_seconds: float = 600.0

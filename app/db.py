@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -101,3 +101,32 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     """A session for code outside a request (CLI, worker)."""
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+# Tables that grow in bursts and whose queries need planner statistics (the queue, the jobs).
+HOT_TABLES = ("comments", "drafts", "jobs")
+
+
+def analyze_stale_tables(
+    engine: Engine, *, min_changes: int, tables: tuple[str, ...] = HOT_TABLES
+) -> list[str]:
+    """PostgreSQL: ``ANALYZE`` each of ``tables`` with at least ``min_changes`` rows, and 10% of
+    its live rows, changed since its last analysis; returns the tables analysed. A no-op on other
+    engines (SQLite plans these queries from the indexes alone)."""
+    if engine.dialect.name != "postgresql":
+        return []
+    query = text(
+        "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(:tables) "
+        "AND n_mod_since_analyze >= GREATEST(:min_changes, 0.1 * n_live_tup)"
+    )
+    with engine.connect() as conn:
+        stale = [
+            str(r[0])
+            for r in conn.execute(query, {"tables": list(tables), "min_changes": min_changes})
+        ]
+    if stale:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in stale:
+                if table in tables:  # names come from the catalogue, checked against our list
+                    conn.execute(text(f'ANALYZE "{table}"'))
+    return stale

@@ -6,9 +6,11 @@ import logging
 import os
 import socket
 import threading
+import time
 
 from sqlmodel import Session
 
+from app.db import analyze_stale_tables
 from app.outbox import service as outbox
 from app.outbox.jobs import ATTEMPT_KEY, JobContext
 from app.outbox.service import JobDeferred, JobParked, PermanentJobError
@@ -152,14 +154,31 @@ class Worker:
                 log.warning("worker.orphans_released count=%d", released)
         except Exception:  # the database may still be starting; leases expire anyway
             log.exception("worker.orphans.error")
+        next_analyze = 0.0
         while not self._stop.is_set():
             try:
                 n = self.run_once()
             except Exception:  # database down: keep the worker alive and retry
                 log.exception("worker.loop.error")
                 n = 0
+            every = self.context.settings.db_analyze_check_seconds
+            if every > 0 and time.monotonic() >= next_analyze:
+                next_analyze = time.monotonic() + every
+                self._analyze()
             if n == 0:
                 self._stop.wait(self.context.settings.worker_poll_seconds)
+
+    def _analyze(self) -> None:
+        """Refresh planner statistics of tables a burst has changed (PostgreSQL only)."""
+        try:
+            done = analyze_stale_tables(
+                self.context.engine, min_changes=self.context.settings.db_analyze_min_changes
+            )
+        except Exception:  # statistics are an optimisation: never stop the worker for them
+            log.exception("worker.analyze.error")
+            return
+        if done:
+            log.info("worker.analyze tables=%s", ",".join(done))
 
     def stop(self) -> None:
         self._stop.set()
