@@ -119,14 +119,9 @@ def analyze_stale_tables(
         "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(:tables) "
         "AND n_mod_since_analyze >= GREATEST(:min_changes, 0.1 * n_live_tup)"
     )
-    with engine.connect() as conn:
-        stale = [
-            str(r[0])
-            for r in conn.execute(query, {"tables": list(tables), "min_changes": min_changes})
-        ]
-    if stale:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for table in stale:
-                if table in tables:  # names come from the catalogue, checked against our list
-                    conn.execute(text(f'ANALYZE "{table}"'))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        params = {"tables": list(tables), "min_changes": min_changes}
+        stale = [str(r[0]) for r in conn.execute(query, params) if r[0] in tables]
+        for table in stale:  # names from the catalogue, kept only when they are on our list
+            conn.execute(text(f'ANALYZE "{table}"'))
     return stale

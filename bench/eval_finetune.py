@@ -37,6 +37,11 @@ NAFHANUGM_SAMPLE = 2500
 SEED = 5
 
 
+def _reply_share(preds: list[Any]) -> float:
+    """The share of predictions whose action is ``reply``."""
+    return round(sum(p.action == "reply" for p in preds) / max(1, len(preds)), 4)
+
+
 def evaluate(model_dir: Path, root: Path) -> dict[str, Any]:
     clf = TransformerClassifier.from_dir(model_dir)
     rep: dict[str, Any] = {"model_version": clf.model_version}
@@ -49,7 +54,7 @@ def evaluate(model_dir: Path, root: Path) -> dict[str, Any]:
     )
     rep["action_surabaya"] = {
         "n": len(preds),
-        "share_reply": round(sum(p.action == "reply" for p in preds) / max(1, len(preds)), 4),
+        "share_reply": _reply_share(preds),
     }
     isp = read_isp_cs(root, "eval")
     preds = _predict(clf, isp)
@@ -58,7 +63,7 @@ def evaluate(model_dir: Path, root: Path) -> dict[str, Any]:
     )
     rep["action_isp_cs_eval"] = {
         "n": len(preds),
-        "share_reply": round(sum(p.action == "reply" for p in preds) / max(1, len(preds)), 4),
+        "share_reply": _reply_share(preds),
     }
     smsa = read_smsa(root, "valid")
     preds = _predict(clf, smsa)
