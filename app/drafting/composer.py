@@ -552,8 +552,13 @@ def _as_request(request: DraftRequest, slots: Slots) -> DraftRequest:
         return replace(request, prediction=replace(prediction, intent="keluhan"))
     if prediction.intent == "saran" and slots.service_kind in ("integrity", "security"):
         return replace(request, prediction=replace(prediction, intent="keluhan"))
-    if prediction.intent == "saran" and slots.problem == "system" and not slots.suggestion:
-        # "tidak bisa login di aplikasi …": a broken app reported, no proposal in it.
+    if (
+        prediction.intent == "saran"
+        and not slots.suggestion
+        and (slots.problem == "system" or slots.request)
+    ):
+        # "tidak bisa login di aplikasi …", "mohon bantuannya agar kabel … dirapikan": a broken
+        # thing reported or an action asked for, no proposal in it.
         return replace(request, prediction=replace(prediction, intent="keluhan"))
     if (
         prediction.intent == "lainnya"

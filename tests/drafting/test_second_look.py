@@ -247,3 +247,13 @@ def test_generic_words_in_chatter_do_not_make_a_report(
 ) -> None:
     result = drafter.draft(request(text, "lainnya", action="no_reply"), demo)
     assert result.action == "no_reply"
+
+
+def test_a_request_for_action_labelled_a_suggestion_is_answered_as_a_report(
+    drafter: PlanDrafter, pemkot: DraftContext
+) -> None:
+    text = "mohon bantuannya agar dapat dirapikan kembali kabel yg menjuntai di depan gang 4"
+    result = drafter.draft(request(text, "saran"), pemkot)
+    assert result.action == "reply"
+    assert "usul" not in fold(result.text or "") and "lapor" in fold(result.text or "")
+    assert no_promise(result.text)
